@@ -1,0 +1,95 @@
+import helmet from '@fastify/helmet';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { Env } from './shared/config';
+import { ProblemDetailsFilter, sendProblem } from './shared/errors';
+import { StrictValidationPipe } from './shared/http';
+
+export const API_PREFIX = 'api';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a well-formed X-Request-Id from the caller (or a proxy), else makes one. */
+function requestIdOf(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  const id = typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
+  // pino-http reads the same property, so access logs and problem bodies carry one id.
+  (request as IncomingMessage & { id: string }).id = id;
+  return id;
+}
+
+/** Builds the fully configured application; main.ts and the tests share it. */
+export async function createApp(env: Env): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    genReqId: requestIdOf,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  if (env.usesDevelopmentJwtSecret) {
+    new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
+  }
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors Fastify raises before Nest sees the request (unparsable JSON, a body over the
+  // limit, an unsupported media type) answer in the same problem+json shape.
+  const errorLogger = new NestLogger('Errors');
+  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, errorLogger));
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        scriptSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:'],
+        // Swagger UI's "Try it out" must reach a plain-HTTP development server.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    swaggerOptions: { persistAuthorization: true, displayOperationId: true },
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Commerce inventory and pricing API')
+    .setDescription(
+      'Catalog, stock with a movement ledger, explainable dynamic pricing, carts and a locked ' +
+        'all-or-nothing checkout. Money is a decimal string with two fraction digits; every error is ' +
+        'application/problem+json with a stable `code`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addTag('products', 'Catalog: categories, products and variants')
+    .addTag('health', 'Liveness and readiness')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+  });
+}

@@ -1,0 +1,66 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthModule } from './health/health.module';
+import { ProductsModule } from './products';
+import { AuthModule } from './shared/auth';
+import { Env, validateEnv } from './shared/config';
+import { buildDataSourceOptions } from './shared/database';
+
+const ONE_MINUTE_MS = 60_000;
+
+@Module({})
+export class AppModule {
+  /** The whole application, configured from an already validated environment. */
+  static register(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: validateEnv }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: env.LOG_LEVEL,
+            // Fastify has assigned the id already (see app.factory); pino-http reuses it.
+            genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            serializers: {
+              req: (request: { id: string; method: string; url: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+              }),
+            },
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...buildDataSourceOptions(env),
+            migrationsRun: env.migrationsRun,
+            retryAttempts: 5,
+            retryDelay: 2000,
+          }),
+        }),
+        BullModule.forRootAsync({
+          useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
+          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
+        }),
+        EventEmitterModule.forRoot(),
+        AuthModule,
+        HealthModule,
+        ProductsModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+    };
+  }
+}

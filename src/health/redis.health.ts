@@ -1,0 +1,40 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { Env } from '../shared/config';
+
+/** Pings the Redis server behind the job queue over a connection of its own. */
+@Injectable()
+export class RedisHealthIndicator implements OnModuleDestroy {
+  private readonly client: Redis;
+
+  constructor(
+    config: ConfigService<Env, true>,
+    private readonly indicators: HealthIndicatorService,
+  ) {
+    this.client = new Redis(config.get('REDIS_URL', { infer: true }), {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+    });
+    // Connection errors are reported by the check; without a listener ioredis logs them.
+    this.client.on('error', () => undefined);
+  }
+
+  async isHealthy(key: string) {
+    const indicator = this.indicators.check(key);
+    try {
+      if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect();
+      await this.client.ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.client.disconnect();
+  }
+}

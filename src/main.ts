@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { validateEnv } from './shared/config';
+
+async function bootstrap(): Promise<void> {
+  const env = validateEnv(process.env);
+  const app = await createApp(env);
+  await app.listen({ port: env.PORT, host: env.HOST });
+}
+
+bootstrap().catch((error: unknown) => {
+  // One clear line, not a stack: the usual causes are configuration and an unreachable database.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

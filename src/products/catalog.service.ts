@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Money } from '../shared/money';
+import { VariantNotFoundError } from './products.errors';
+import { VariantAttributes } from './variant.entity';
+
+/** A live variant with what pricing and carts need of its product and category. */
+export interface VariantView {
+  id: number;
+  sku: string;
+  attributes: VariantAttributes;
+  priceAdjustment: Money;
+  productId: number;
+  productName: string;
+  productBasePrice: Money;
+  /** The list price before any rule: product base price + variant adjustment. */
+  basePrice: Money;
+  categoryId: number;
+  /** The product's category first, then each ancestor up to the root. */
+  categoryPath: number[];
+}
+
+interface VariantRow {
+  id: number;
+  sku: string;
+  attributes: VariantAttributes;
+  price_adjustment_minor: string;
+  product_id: number;
+  product_name: string;
+  base_price_minor: string;
+  category_id: number;
+}
+
+/**
+ * The products module's public read service: other modules look variants up here,
+ * never in the catalog tables.
+ */
+@Injectable()
+export class CatalogService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The live variant, or null when it does not exist or was deleted (with its product). */
+  async findVariant(id: number): Promise<VariantView | null> {
+    const views = await this.findVariants([id]);
+    return views.get(id) ?? null;
+  }
+
+  /** The live variant; throws VariantNotFoundError otherwise. */
+  async getVariant(id: number): Promise<VariantView> {
+    const view = await this.findVariant(id);
+    if (!view) throw new VariantNotFoundError(id);
+    return view;
+  }
+
+  /** Live variants by id, in two queries whatever the count; missing ids are absent. */
+  async findVariants(ids: readonly number[]): Promise<Map<number, VariantView>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows: VariantRow[] = await this.dataSource.query(
+      `SELECT v.id, v.sku, v.attributes, v.price_adjustment_minor,
+              p.id AS product_id, p.name AS product_name, p.base_price_minor, p.category_id
+         FROM variants v
+         JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
+        WHERE v.id = ANY($1) AND v.deleted_at IS NULL`,
+      [unique],
+    );
+    const paths = await this.categoryPaths(rows.map((row) => row.category_id));
+    return new Map(rows.map((row) => [row.id, toView(row, paths.get(row.category_id) ?? [row.category_id])]));
+  }
+
+  /** For each category, its id followed by its ancestors' ids up to the root. */
+  private async categoryPaths(categoryIds: number[]): Promise<Map<number, number[]>> {
+    const unique = [...new Set(categoryIds)];
+    if (unique.length === 0) return new Map();
+    const rows: { leaf_id: number; id: number }[] = await this.dataSource.query(
+      `WITH RECURSIVE path AS (
+         SELECT id AS leaf_id, id, parent_id, 0 AS depth FROM categories WHERE id = ANY($1)
+         UNION ALL
+         SELECT path.leaf_id, c.id, c.parent_id, path.depth + 1
+           FROM categories c JOIN path ON c.id = path.parent_id
+       )
+       SELECT leaf_id, id FROM path ORDER BY leaf_id, depth`,
+      [unique],
+    );
+    const paths = new Map<number, number[]>();
+    for (const row of rows) {
+      const path = paths.get(row.leaf_id) ?? [];
+      path.push(row.id);
+      paths.set(row.leaf_id, path);
+    }
+    return paths;
+  }
+}
+
+function toView(row: VariantRow, categoryPath: number[]): VariantView {
+  const priceAdjustment = Money.ofMinor(Number(row.price_adjustment_minor));
+  const productBasePrice = Money.ofMinor(Number(row.base_price_minor));
+  return {
+    id: row.id,
+    sku: row.sku,
+    attributes: row.attributes,
+    priceAdjustment,
+    productId: row.product_id,
+    productName: row.product_name,
+    productBasePrice,
+    basePrice: productBasePrice.plus(priceAdjustment),
+    categoryId: row.category_id,
+    categoryPath,
+  };
+}

@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
+import { Product } from '../product.entity';
+import { Variant } from '../variant.entity';
+import { trim } from './text';
+import { VariantDto } from './variant.dto';
+
+export class CreateProductDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'T-Shirt' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT_ID)
+  categoryId!: number;
+
+  @IsMoney({ description: 'Price before variant adjustments and pricing rules' })
+  basePrice!: Money;
+}
+
+export class UpdateProductDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOmittable()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 5000, description: 'null clears it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT_ID)
+  categoryId?: number;
+
+  @IsOmittable()
+  @IsMoney({ required: false, description: 'Price before variant adjustments and pricing rules' })
+  basePrice?: Money;
+}
+
+export class ProductListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Products of this category and its sub-categories' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT_ID)
+  categoryId?: number;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Case-insensitive match anywhere in the name' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  search?: string;
+}
+
+export class ProductDto {
+  @ApiProperty({ example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'T-Shirt' })
+  name!: string;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  description!: string | null;
+
+  @ApiProperty({ example: 1 })
+  categoryId!: number;
+
+  @ApiMoneyProperty('Price before variant adjustments and pricing rules')
+  basePrice!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  static from(product: Product): ProductDto {
+    return {
+      id: product.id,
+      name: product.name,
+      description: product.description,
+      categoryId: product.categoryId,
+      basePrice: product.basePrice.format(),
+      createdAt: product.createdAt.toISOString(),
+      updatedAt: product.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ProductDetailDto extends ProductDto {
+  @ApiProperty({ type: [VariantDto] })
+  variants!: VariantDto[];
+
+  static withVariants(product: Product, variants: Variant[]): ProductDetailDto {
+    return { ...ProductDto.from(product), variants: variants.map((variant) => VariantDto.from(variant)) };
+  }
+}
+
+export class ProductPageDto extends PageDto(ProductDto, 'ProductPage') {}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogService } from './catalog.service';
+import { CategoriesController } from './categories.controller';
+import { CategoriesService } from './categories.service';
+import { Category } from './category.entity';
+import { Product } from './product.entity';
+import { ProductsController } from './products.controller';
+import { ProductsService } from './products.service';
+import { Variant } from './variant.entity';
+import { VariantsController } from './variants.controller';
+import { VariantsService } from './variants.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Category, Product, Variant])],
+  // Static segments (categories, variants) win over ":id" in Fastify's router whatever
+  // the order; listing them first keeps the intent readable.
+  controllers: [CategoriesController, VariantsController, ProductsController],
+  providers: [CategoriesService, ProductsService, VariantsService, CatalogService],
+  exports: [CatalogService],
+})
+export class ProductsModule {}

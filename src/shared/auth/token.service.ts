@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { UnauthenticatedError } from '../errors';
+import { ADMIN_ROLE, CustomerTier, isCustomerTier, Principal } from './principal';
+
+/** Only this algorithm is accepted; a token signed any other way (or not at all) is refused. */
+export const JWT_ALGORITHM = 'HS256';
+const MAX_SUBJECT_LENGTH = 128;
+
+interface Claims {
+  sub?: unknown;
+  tier?: unknown;
+  roles?: unknown;
+  exp?: unknown;
+}
+
+export interface IssueTokenOptions {
+  sub: string;
+  tier?: CustomerTier;
+  admin?: boolean;
+  expiresInSeconds?: number;
+}
+
+@Injectable()
+export class TokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  /** Verifies signature, algorithm and expiry, then reads the claims into a Principal. */
+  async verify(token: string): Promise<Principal> {
+    let claims: Claims;
+    try {
+      claims = await this.jwt.verifyAsync<Claims>(token, { algorithms: [JWT_ALGORITHM] });
+    } catch (error) {
+      const reason = (error as Error).name === 'TokenExpiredError' ? 'The token has expired' : 'The token is not valid';
+      throw new UnauthenticatedError(reason);
+    }
+    return toPrincipal(claims);
+  }
+
+  issue(options: IssueTokenOptions): string {
+    const payload = {
+      sub: options.sub,
+      tier: options.tier ?? 'STANDARD',
+      roles: options.admin ? [ADMIN_ROLE] : [],
+    };
+    return this.jwt.sign(payload, { algorithm: JWT_ALGORITHM, expiresIn: options.expiresInSeconds ?? 3600 });
+  }
+}
+
+function toPrincipal(claims: Claims): Principal {
+  const { sub, tier = 'STANDARD', roles = [], exp } = claims;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
+    throw new UnauthenticatedError('The token has no valid subject (sub)');
+  }
+  if (typeof exp !== 'number') {
+    throw new UnauthenticatedError('The token has no expiry (exp)');
+  }
+  if (!isCustomerTier(tier)) {
+    throw new UnauthenticatedError('The token has an unknown tier');
+  }
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw new UnauthenticatedError('The token roles must be a list of strings');
+  }
+  return { customerId: sub, tier, roles, isAdmin: roles.includes(ADMIN_ROLE) };
+}

@@ -1,0 +1,55 @@
+import { DEVELOPMENT_JWT_SECRET, validateEnv } from './env';
+
+describe(validateEnv.name, () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/commerce',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      RESERVATION_TTL_SECONDS: 300,
+      CURRENCY: 'USD',
+      QUEUE_PREFIX: 'bull',
+      LOG_LEVEL: 'info',
+    });
+    expect(env.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(env.usesDevelopmentJwtSecret).toBe(true);
+    expect(env.migrationsRun).toBe(true);
+  });
+
+  it('converts numbers and booleans from strings', () => {
+    const env = validateEnv({ PORT: '8080', RATE_LIMIT_PER_MINUTE: '0', MIGRATIONS_RUN: 'false' });
+    expect(env.PORT).toBe(8080);
+    expect(env.RATE_LIMIT_PER_MINUTE).toBe(0);
+    expect(env.migrationsRun).toBe(false);
+  });
+
+  it('does not run migrations by default in production', () => {
+    const env = validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+    expect(env.migrationsRun).toBe(false);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      'Invalid configuration: JWT_SECRET is required when NODE_ENV=production',
+    );
+  });
+
+  it('names every bad value in one line', () => {
+    let message = '';
+    try {
+      validateEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CURRENCY: 'usd', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('\n');
+    expect(message).toMatch(/^Invalid configuration: /);
+    for (const name of ['PORT', 'DATABASE_URL', 'CURRENCY', 'LOG_LEVEL']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => validateEnv({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+  });
+});

@@ -1,0 +1,3 @@
+export * from './database-admin';
+export * from './database.options';
+export * from './postgres-errors';

@@ -1,0 +1,30 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE, ProblemDto } from './problem';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid body, query or path value (VALIDATION_FAILED)',
+  401: 'Missing, malformed, expired or badly signed token (UNAUTHENTICATED)',
+  403: 'Authenticated but not allowed (FORBIDDEN)',
+  404: 'No such resource (NOT_FOUND)',
+  409: 'Conflicts with the current state',
+  413: 'Body too large (PAYLOAD_TOO_LARGE)',
+  415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
+  422: 'Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED)',
+  429: 'Too many requests (RATE_LIMITED)',
+  500: 'Unexpected fault (INTERNAL)',
+};
+
+/** Documents problem+json answers for the given statuses, so generated clients type errors too. */
+export function ApiProblems(...statuses: number[]) {
+  return applyDecorators(
+    ApiExtraModels(ProblemDto),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,6 @@
+export * from './api-problems.decorator';
+export * from './domain-error';
+export * from './error-codes';
+export * from './problem';
+export * from './problem-details.filter';
+export * from './problem.mapper';

@@ -1,0 +1,80 @@
+import { HttpException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from './domain-error';
+import { ErrorCode, errorCodeForStatus } from './error-codes';
+import { buildProblem, Problem } from './problem';
+
+export interface RequestContext {
+  instance: string;
+  requestId: string;
+}
+
+export interface MappedProblem {
+  problem: Problem;
+  /** Set when the error is a fault of the service rather than of the request. */
+  unexpected: boolean;
+}
+
+/** Errors raised by Fastify itself (body parsing, body size, media type) carry these. */
+interface FastifyError {
+  statusCode: number;
+  code: string;
+  message: string;
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+const PG_CHECK_VIOLATION = '23514';
+
+function isFastifyError(error: unknown): error is FastifyError {
+  const candidate = error as Partial<FastifyError> | null;
+  return (
+    typeof candidate?.statusCode === 'number' &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('FST_')
+  );
+}
+
+function httpExceptionDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * Maps anything thrown while serving a request to a problem body. Only errors the
+ * request caused say what went wrong; every other error becomes INTERNAL, whose
+ * details go to the log, never to the client.
+ */
+export function mapErrorToProblem(error: unknown, context: RequestContext): MappedProblem {
+  if (error instanceof DomainError) {
+    return { problem: buildProblem(error.code, error.message, context, error.extensions), unexpected: false };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = errorCodeForStatus(status);
+    if (code !== ErrorCode.INTERNAL) {
+      return { problem: buildProblem(code, httpExceptionDetail(error), context), unexpected: false };
+    }
+  }
+  if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {
+    const code = errorCodeForStatus(error.statusCode);
+    return { problem: buildProblem(code, error.message, context), unexpected: false };
+  }
+  if (error instanceof QueryFailedError) {
+    // Services check their rules first; these answer the races those checks cannot see.
+    const pgCode = (error.driverError as { code?: string } | undefined)?.code;
+    if (pgCode === PG_UNIQUE_VIOLATION) {
+      const detail = 'The request conflicts with an existing resource';
+      return { problem: buildProblem(ErrorCode.CONFLICT, detail, context), unexpected: false };
+    }
+    if (pgCode === PG_FOREIGN_KEY_VIOLATION || pgCode === PG_CHECK_VIOLATION) {
+      const detail = 'The request conflicts with the current state of a related resource';
+      return { problem: buildProblem(ErrorCode.CONFLICT, detail, context), unexpected: false };
+    }
+  }
+  const detail = `An unexpected error occurred; quote request id ${context.requestId} when reporting it`;
+  return { problem: buildProblem(ErrorCode.INTERNAL, detail, context), unexpected: true };
+}

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_DEFINITIONS, ErrorCode } from './error-codes';
+import { FieldError } from './domain-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ example: 'basePrice' })
+  field!: string;
+
+  @ApiProperty({ example: 'basePrice must be an amount from 0 to 99999999.99' })
+  message!: string;
+}
+
+/** An error answer, RFC 9457 problem details with the service's stable `code`. */
+export class ProblemDto {
+  @ApiProperty({ example: 'urn:problem-type:commerce:validation-failed' })
+  type!: string;
+
+  @ApiProperty({ example: 'The request is not valid' })
+  title!: string;
+
+  @ApiProperty({ example: 400 })
+  status!: number;
+
+  @ApiProperty({ example: 'name must be shorter than or equal to 200 characters' })
+  detail!: string;
+
+  @ApiProperty({ enum: Object.values(ErrorCode), enumName: 'ErrorCode', example: ErrorCode.VALIDATION_FAILED })
+  code!: ErrorCode;
+
+  @ApiProperty({ description: 'The request path', example: '/api/products' })
+  instance!: string;
+
+  @ApiProperty({ description: 'Correlates the answer with the service logs', example: '4f0c…' })
+  requestId!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+}
+
+export type Problem = Omit<ProblemDto, 'errors'> & { errors?: FieldError[] } & Record<string, unknown>;
+
+export function problemType(code: ErrorCode): string {
+  return `urn:problem-type:commerce:${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+export function buildProblem(
+  code: ErrorCode,
+  detail: string,
+  context: { instance: string; requestId: string },
+  extensions: Record<string, unknown> = {},
+): Problem {
+  const { status, title } = ERROR_DEFINITIONS[code];
+  return { type: problemType(code), title, status, detail, code, ...context, ...extensions };
+}

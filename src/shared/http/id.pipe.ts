@@ -1,0 +1,24 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
+import { ValidationFailedError } from '../errors';
+
+/** Largest value of a PostgreSQL `integer` column, the type of every catalog id. */
+export const MAX_INT_ID = 2_147_483_647;
+
+/** Parses an integer id from the path; anything else is a 400, never a query that fails. */
+@Injectable()
+export class IntIdPipe implements PipeTransform<string, number> {
+  constructor(private readonly field = 'id') {}
+
+  transform(value: string): number {
+    const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(id) || id < 1 || id > MAX_INT_ID) {
+      const message = `${this.field} must be an integer from 1 to ${MAX_INT_ID}`;
+      throw new ValidationFailedError(message, [{ field: this.field, message }]);
+    }
+    return id;
+  }
+}
+
+/** Documents an integer path id, e.g. `/products/{id}`. */
+export const ApiIntIdParam = (name = 'id') => ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_INT_ID } });

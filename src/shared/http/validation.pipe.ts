@@ -1,0 +1,49 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldError, ValidationFailedError } from '../errors';
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/**
+ * The global pipe: unknown fields are rejected (not stripped), values are converted to
+ * the DTO's types, and every failure answers VALIDATION_FAILED with per-field errors.
+ */
+@Injectable()
+export class StrictValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => {
+        const fieldErrors = flatten(errors);
+        return new ValidationFailedError(fieldErrors.map((e) => e.message).join('; '), fieldErrors);
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // class-transformer would turn an array or a scalar body into something that
+    // passes validation; a body must be a JSON object.
+    if (metadata.type === 'body' && this.isDtoClass(metadata)) {
+      if (value === undefined) value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new ValidationFailedError('The request body must be a JSON object', [
+          { field: '', message: 'The request body must be a JSON object' },
+        ]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+
+  private isDtoClass(metadata: ArgumentMetadata): boolean {
+    const type = metadata.metatype;
+    return typeof type === 'function' && ![String, Number, Boolean, Array, Object].includes(type as never);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './money';
+export * from './money.decorators';
+export * from './money.transformer';

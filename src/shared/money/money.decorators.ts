@@ -1,0 +1,54 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { Money } from './money';
+
+const MONEY_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
+
+/** OpenAPI schema of a money input: a decimal string or a number with two decimals. */
+export const MONEY_INPUT_SCHEMA = {
+  oneOf: [
+    { type: 'string', pattern: MONEY_PATTERN, example: '550.00' },
+    { type: 'number', minimum: 0, maximum: 99999999.99, multipleOf: 0.01, example: 550 },
+  ],
+};
+
+/**
+ * A money field of a request body. Accepts "550", "550.5", "550.50" or 550.5 and hands
+ * the service a Money; anything else fails validation with a field error.
+ */
+export function IsMoney(options: { description?: string; required?: boolean } = {}) {
+  const apiOptions = {
+    description: options.description ?? 'Amount, as a decimal string or a number with at most two decimals',
+    required: options.required ?? true,
+    ...MONEY_INPUT_SCHEMA,
+  } as ApiPropertyOptions;
+  return applyDecorators(
+    ApiProperty(apiOptions),
+    Transform(({ value }: { value: unknown }) => Money.tryParse(value) ?? value),
+    IsMoneyValue(),
+  );
+}
+
+function IsMoneyValue(validationOptions?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isMoney',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: `$property must be an amount from 0 to 99999999.99 with at most two decimals, as a string ("550.00") or a number`,
+        ...validationOptions,
+      },
+      validator: {
+        validate: (value: unknown) => value instanceof Money,
+      },
+    });
+  };
+}
+
+/** Money in a response body: always a decimal string with two fraction digits. */
+export function ApiMoneyProperty(description: string) {
+  return ApiProperty({ type: 'string', pattern: '^-?\\d+\\.\\d{2}$', example: '550.00', description });
+}
