@@ -8,7 +8,7 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
-import { ProblemDetailsFilter, sendProblem } from './shared/errors';
+import { ProblemDetailsFilter } from './shared/errors';
 import { StrictValidationPipe } from './shared/http';
 
 export const API_PREFIX = 'api';
@@ -45,11 +45,9 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
+  // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
+  // unsupported media type) through the global filter too, so they answer problem+json.
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors Fastify raises before Nest sees the request (unparsable JSON, a body over the
-  // limit, an unsupported media type) answer in the same problem+json shape.
-  const errorLogger = new NestLogger('Errors');
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, errorLogger));
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -11,7 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { HealthModule } from './health/health.module';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
-import { Env, validateEnv } from './shared/config';
+import { Env } from './shared/config';
 import { buildDataSourceOptions } from './shared/database';
 
 const ONE_MINUTE_MS = 60_000;
@@ -23,7 +23,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: validateEnv }),
+        // The environment was validated by the caller; ConfigService serves exactly that.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: () => env }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,

@@ -17,7 +17,9 @@ export class RedisHealthIndicator implements OnModuleDestroy {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
+      connectTimeout: 1000,
+      // No background reconnect loop: each check connects again if it must.
+      retryStrategy: () => null,
     });
     // Connection errors are reported by the check; without a listener ioredis logs them.
     this.client.on('error', () => undefined);

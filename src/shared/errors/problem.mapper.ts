@@ -55,6 +55,12 @@ export function mapErrorToProblem(error: unknown, context: RequestContext): Mapp
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = errorCodeForStatus(status);
+    if (code === ErrorCode.SERVICE_UNAVAILABLE) {
+      // Terminus' readiness answer: keep which dependency is down.
+      const checks = (error.getResponse() as { details?: unknown }).details;
+      const detail = 'A dependency of the service does not answer';
+      return { problem: buildProblem(code, detail, context, checks ? { checks } : {}), unexpected: false };
+    }
     if (code !== ErrorCode.INTERNAL) {
       return { problem: buildProblem(code, httpExceptionDetail(error), context), unexpected: false };
     }

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Settings of one test run: its own database and Redis key prefix, so concurrent runs
+ * (or a developer's running service) never see each other's data.
+ */
+export function testRunEnv(baseDatabaseUrl: string): Record<string, string> {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = new URL(baseDatabaseUrl);
+  databaseUrl.pathname = `/commerce_test_${runId}`;
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl.toString(),
+    QUEUE_PREFIX: `test_${runId}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    RATE_LIMIT_PER_MINUTE: '0',
+    MIGRATIONS_RUN: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  };
+}
