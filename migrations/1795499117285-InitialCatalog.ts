@@ -1,7 +1,7 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class InitialCatalog1795499117285 implements MigrationInterface {
-  name = "InitialCatalog1795499117285";
+  name = 'InitialCatalog1795499117285';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

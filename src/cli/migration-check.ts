@@ -16,7 +16,10 @@ async function main(): Promise<number> {
   const scratchUrl = url.toString();
 
   await createDatabaseIfMissing(scratchUrl);
-  const dataSource = new DataSource({ ...buildDataSourceOptions({ ...env, DATABASE_URL: scratchUrl }), logging: false });
+  const dataSource = new DataSource({
+    ...buildDataSourceOptions({ ...env, DATABASE_URL: scratchUrl }),
+    logging: false,
+  });
   try {
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });

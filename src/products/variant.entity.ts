@@ -23,7 +23,10 @@ export type VariantAttributes = Record<string, string>;
 // migration creates, hence synchronize: false.
 @Index(VARIANT_SKU_INDEX, { synchronize: false })
 @Check('CHK_variants_sku_format', `"sku" ~ '^[A-Za-z0-9._-]{1,64}$'`)
-@Check('CHK_variants_price_adjustment_range', '"price_adjustment_minor" >= 0 AND "price_adjustment_minor" <= 9999999999')
+@Check(
+  'CHK_variants_price_adjustment_range',
+  '"price_adjustment_minor" >= 0 AND "price_adjustment_minor" <= 9999999999',
+)
 export class Variant {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

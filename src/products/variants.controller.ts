@@ -3,13 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { AdminOnly, Public } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
 import { ApiIntIdParam, IntIdPipe, Page, pageOf } from '../shared/http';
-import {
-  CreateVariantDto,
-  UpdateVariantDto,
-  VariantDto,
-  VariantListQueryDto,
-  VariantPageDto,
-} from './dto/variant.dto';
+import { CreateVariantDto, UpdateVariantDto, VariantDto, VariantListQueryDto, VariantPageDto } from './dto/variant.dto';
 import { VariantsService } from './variants.service';
 
 @ApiTags('products')

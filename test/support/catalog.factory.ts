@@ -26,7 +26,10 @@ export async function createProduct(t: TestApp, body: Record<string, unknown> = 
   return response.body.id as number;
 }
 
-export async function createVariant(t: TestApp, body: Record<string, unknown> = {}): Promise<{ id: number; sku: string }> {
+export async function createVariant(
+  t: TestApp,
+  body: Record<string, unknown> = {},
+): Promise<{ id: number; sku: string }> {
   const productId = (body.productId as number | undefined) ?? (await createProduct(t));
   const sku = (body.sku as string | undefined) ?? unique('SKU').toUpperCase();
   const response = await t.http

@@ -18,7 +18,12 @@ export class CreateCategoryDto {
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'Parent category; omit or null for a root' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'Parent category; omit or null for a root',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

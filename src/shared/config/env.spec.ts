@@ -35,6 +35,10 @@ describe(validateEnv.name, () => {
     );
   });
 
+  it('refuses a JWT secret shorter than 32 characters', () => {
+    expect(() => validateEnv({ JWT_SECRET: 'short' })).toThrow('JWT_SECRET must be at least 32 characters');
+  });
+
   it('names every bad value in one line', () => {
     let message = '';
     try {

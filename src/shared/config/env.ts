@@ -56,8 +56,8 @@ export class Env {
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   @ValidateIf((env: Env) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   JWT_SECRET?: string;
 
   @Transform(toInt)
@@ -117,7 +117,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     Object.entries(raw).filter(([key, value]) => (known.includes(key) || key === 'JWT_SECRET') && value !== ''),
   );
   const env = plainToInstance(Env, present, { exposeDefaultValues: true });
-  const errors = validateSync(env, { whitelist: true });
+  const errors = validateSync(env, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0) {
     const problems = errors.flatMap((error) =>
       Object.values(error.constraints ?? {}).map((message) =>

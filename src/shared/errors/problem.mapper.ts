@@ -29,9 +29,7 @@ const PG_CHECK_VIOLATION = '23514';
 function isFastifyError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | null;
   return (
-    typeof candidate?.statusCode === 'number' &&
-    typeof candidate.code === 'string' &&
-    candidate.code.startsWith('FST_')
+    typeof candidate?.statusCode === 'number' && typeof candidate.code === 'string' && candidate.code.startsWith('FST_')
   );
 }
 

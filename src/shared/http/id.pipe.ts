@@ -21,4 +21,5 @@ export class IntIdPipe implements PipeTransform<string, number> {
 }
 
 /** Documents an integer path id, e.g. `/products/{id}`. */
-export const ApiIntIdParam = (name = 'id') => ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_INT_ID } });
+export const ApiIntIdParam = (name = 'id') =>
+  ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_INT_ID } });

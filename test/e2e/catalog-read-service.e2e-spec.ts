@@ -1,0 +1,64 @@
+import { CatalogService } from '../../src/products';
+import { createCategory, createProduct, createVariant } from '../support/catalog.factory';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe(CatalogService.name, () => {
+  let t: TestApp;
+  let catalog: CatalogService;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    catalog = t.app.get(CatalogService);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('returns a variant with its product, list price and category path up to the root', async () => {
+    const root = await createCategory(t);
+    const child = await createCategory(t, { parentId: root });
+    const leaf = await createCategory(t, { parentId: child });
+    const productId = await createProduct(t, { categoryId: leaf, basePrice: '500.00', name: 'Path Tee' });
+    const { id, sku } = await createVariant(t, { productId, priceAdjustment: '50.00', attributes: { size: 'M' } });
+
+    const view = await catalog.getVariant(id);
+
+    expect(view).toMatchObject({ id, sku, productId, productName: 'Path Tee', categoryId: leaf });
+    expect(view.attributes).toEqual({ size: 'M' });
+    expect(view.productBasePrice.minor).toBe(50_000);
+    expect(view.priceAdjustment.minor).toBe(5_000);
+    expect(view.basePrice.format()).toBe('550.00');
+    expect(view.categoryPath).toEqual([leaf, child, root]);
+  });
+
+  it('looks many variants up at once and leaves out unknown ids', async () => {
+    const productId = await createProduct(t);
+    const first = await createVariant(t, { productId });
+    const second = await createVariant(t, { productId });
+
+    const views = await catalog.findVariants([first.id, second.id, first.id, 2_000_000_000]);
+
+    expect([...views.keys()].sort((a, b) => a - b)).toEqual([first.id, second.id]);
+  });
+
+  it('does not return a deleted variant', async () => {
+    const { id } = await createVariant(t);
+    await t.http.delete(`/api/products/variants/${id}`).set('authorization', t.admin).expect(204);
+
+    expect(await catalog.findVariant(id)).toBeNull();
+    await expect(catalog.getVariant(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('does not return the variants of a deleted product', async () => {
+    const productId = await createProduct(t);
+    const { id } = await createVariant(t, { productId });
+    await t.http.delete(`/api/products/${productId}`).set('authorization', t.admin).expect(204);
+
+    expect(await catalog.findVariant(id)).toBeNull();
+  });
+
+  it('answers an empty lookup without a query', async () => {
+    expect((await catalog.findVariants([])).size).toBe(0);
+  });
+});
