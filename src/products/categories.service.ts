@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { isUniqueViolation } from '../shared/database';
+import { onUniqueViolation } from '../shared/database';
 import { PageQueryDto } from '../shared/http';
 import { Category, CATEGORY_SIBLING_NAME_INDEX } from './category.entity';
 import { CreateCategoryDto, UpdateCategoryDto } from './dto/category.dto';
@@ -24,17 +24,19 @@ export class CategoriesService {
   ) {}
 
   async create(input: CreateCategoryDto): Promise<Category> {
-    return this.withNameCheck(input.name, () =>
-      this.dataSource.transaction(async (tx) => {
-        if (input.parentId != null) await lockLiveCategory(tx, input.parentId, 'pessimistic_read');
-        const category = tx.getRepository(Category).create({
-          name: input.name,
-          description: input.description ?? null,
-          parentId: input.parentId ?? null,
-        });
-        return tx.getRepository(Category).save(category);
-      }),
-    );
+    return this.dataSource.transaction(async (tx) => {
+      if (input.parentId != null) await lockLiveCategory(tx, input.parentId, 'pessimistic_read');
+      const category = tx.getRepository(Category).create({
+        name: input.name,
+        description: input.description ?? null,
+        parentId: input.parentId ?? null,
+      });
+      return onUniqueViolation(
+        CATEGORY_SIBLING_NAME_INDEX,
+        () => new CategoryNameTakenError(category.name),
+        () => tx.getRepository(Category).save(category),
+      );
+    });
   }
 
   async list(query: PageQueryDto): Promise<[Category[], number]> {
@@ -48,21 +50,23 @@ export class CategoriesService {
   }
 
   async update(id: number, input: UpdateCategoryDto): Promise<Category> {
-    return this.withNameCheck(input.name ?? '', () =>
-      this.dataSource.transaction(async (tx) => {
-        const moving = input.parentId !== undefined;
-        if (moving) await tx.query('SELECT pg_advisory_xact_lock($1)', [TREE_MOVE_LOCK]);
-        const category = await lockLiveCategory(tx, id, 'pessimistic_write');
-        if (moving && input.parentId !== null && input.parentId !== undefined) {
-          await lockLiveCategory(tx, input.parentId, 'pessimistic_read');
-          await assertNotDescendant(tx, id, input.parentId);
-        }
-        if (input.name !== undefined) category.name = input.name;
-        if (input.description !== undefined) category.description = input.description;
-        if (moving) category.parentId = input.parentId ?? null;
-        return tx.getRepository(Category).save(category);
-      }),
-    );
+    return this.dataSource.transaction(async (tx) => {
+      const moving = input.parentId !== undefined;
+      if (moving) await tx.query('SELECT pg_advisory_xact_lock($1)', [TREE_MOVE_LOCK]);
+      const category = await lockLiveCategory(tx, id, 'pessimistic_write');
+      if (input.parentId != null) {
+        await lockLiveCategory(tx, input.parentId, 'pessimistic_read');
+        await assertNotDescendant(tx, id, input.parentId);
+      }
+      if (input.name !== undefined) category.name = input.name;
+      if (input.description !== undefined) category.description = input.description;
+      if (moving) category.parentId = input.parentId ?? null;
+      return onUniqueViolation(
+        CATEGORY_SIBLING_NAME_INDEX,
+        () => new CategoryNameTakenError(category.name),
+        () => tx.getRepository(Category).save(category),
+      );
+    });
   }
 
   /** Soft-deletes a category that has neither live sub-categories nor live products. */
@@ -92,15 +96,6 @@ export class CategoriesService {
     );
     if (rows.length === 0) throw new CategoryNotFoundError(id);
     return rows.map((row) => row.id);
-  }
-
-  private async withNameCheck<T>(name: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUniqueViolation(error, CATEGORY_SIBLING_NAME_INDEX)) throw new CategoryNameTakenError(name);
-      throw error;
-    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
-import { isUniqueViolation } from '../shared/database';
+import { onUniqueViolation } from '../shared/database';
 import { Money } from '../shared/money';
 import { CreateVariantDto, UpdateVariantDto, VariantListQueryDto } from './dto/variant.dto';
 import { lockLiveProduct } from './products.service';
@@ -18,18 +18,20 @@ export class VariantsService {
   ) {}
 
   async create(input: CreateVariantDto): Promise<Variant> {
-    return this.withSkuCheck(input.sku, () =>
-      this.dataSource.transaction(async (tx) => {
-        await lockLiveProduct(tx, input.productId, 'pessimistic_read');
-        const variant = tx.getRepository(Variant).create({
-          productId: input.productId,
-          sku: input.sku,
-          priceAdjustment: input.priceAdjustment ?? Money.ZERO,
-          attributes: input.attributes ?? {},
-        });
-        return tx.getRepository(Variant).save(variant);
-      }),
-    );
+    return this.dataSource.transaction(async (tx) => {
+      await lockLiveProduct(tx, input.productId, 'pessimistic_read');
+      const variant = tx.getRepository(Variant).create({
+        productId: input.productId,
+        sku: input.sku,
+        priceAdjustment: input.priceAdjustment ?? Money.ZERO,
+        attributes: input.attributes ?? {},
+      });
+      return onUniqueViolation(
+        VARIANT_SKU_INDEX,
+        () => new SkuTakenError(variant.sku),
+        () => tx.getRepository(Variant).save(variant),
+      );
+    });
   }
 
   async list(query: VariantListQueryDto): Promise<[Variant[], number]> {
@@ -53,31 +55,23 @@ export class VariantsService {
   }
 
   async update(id: number, input: UpdateVariantDto): Promise<Variant> {
-    return this.withSkuCheck(input.sku ?? '', () =>
-      this.dataSource.transaction(async (tx) => {
-        const repository = tx.getRepository(Variant);
-        const variant = await repository.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-        if (!variant) throw new VariantNotFoundError(id);
-        if (input.sku !== undefined) variant.sku = input.sku;
-        if (input.priceAdjustment !== undefined) variant.priceAdjustment = input.priceAdjustment;
-        if (input.attributes !== undefined) variant.attributes = input.attributes;
-        return repository.save(variant);
-      }),
-    );
+    return this.dataSource.transaction(async (tx) => {
+      const variant = await tx.getRepository(Variant).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!variant) throw new VariantNotFoundError(id);
+      if (input.sku !== undefined) variant.sku = input.sku;
+      if (input.priceAdjustment !== undefined) variant.priceAdjustment = input.priceAdjustment;
+      if (input.attributes !== undefined) variant.attributes = input.attributes;
+      return onUniqueViolation(
+        VARIANT_SKU_INDEX,
+        () => new SkuTakenError(variant.sku),
+        () => tx.getRepository(Variant).save(variant),
+      );
+    });
   }
 
   /** Soft-deletes a variant: it leaves every read and cannot be sold; its stock history stays. */
   async remove(id: number): Promise<void> {
     const result = await this.variants.update({ id, deletedAt: IsNull() }, { deletedAt: () => 'now()' });
     if (!result.affected) throw new VariantNotFoundError(id);
-  }
-
-  private async withSkuCheck<T>(sku: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUniqueViolation(error, VARIANT_SKU_INDEX)) throw new SkuTakenError(sku);
-      throw error;
-    }
   }
 }

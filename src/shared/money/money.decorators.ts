@@ -6,13 +6,11 @@ import { Money } from './money';
 
 const MONEY_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
 
-/** OpenAPI schema of a money input: a decimal string or a number with two decimals. */
-export const MONEY_INPUT_SCHEMA = {
-  oneOf: [
-    { type: 'string', pattern: MONEY_PATTERN, example: '550.00' },
-    { type: 'number', minimum: 0, maximum: 99999999.99, multipleOf: 0.01, example: 550 },
-  ],
-};
+/**
+ * OpenAPI schema of a money input. The canonical form is the decimal string that answers
+ * use too; a JSON number with at most two decimals is accepted as well (see description).
+ */
+export const MONEY_INPUT_SCHEMA = { type: String, pattern: MONEY_PATTERN, example: '550.00' };
 
 /**
  * A money field of a request body. Accepts "550", "550.5", "550.50" or 550.5 and hands
@@ -20,10 +18,10 @@ export const MONEY_INPUT_SCHEMA = {
  */
 export function IsMoney(options: { description?: string; required?: boolean } = {}) {
   const apiOptions = {
-    description: options.description ?? 'Amount, as a decimal string or a number with at most two decimals',
+    description: `${options.description ?? 'Amount'}: 0 to 99999999.99 with at most two decimals, as a decimal string (or a JSON number)`,
     required: options.required ?? true,
     ...MONEY_INPUT_SCHEMA,
-  } as ApiPropertyOptions;
+  } satisfies ApiPropertyOptions;
   return applyDecorators(
     ApiProperty(apiOptions),
     Transform(({ value }: { value: unknown }) => Money.tryParse(value) ?? value),
