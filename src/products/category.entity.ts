@@ -1,15 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../shared/database';
 
 export const CATEGORY_SIBLING_NAME_INDEX = 'UQ_categories_sibling_name';
 
@@ -18,7 +8,7 @@ export const CATEGORY_SIBLING_NAME_INDEX = 'UQ_categories_sibling_name';
 // index the migration creates, hence synchronize: false.
 @Index(CATEGORY_SIBLING_NAME_INDEX, { synchronize: false })
 @Check('CHK_categories_not_own_parent', '"parent_id" IS NULL OR "parent_id" <> "id"')
-export class Category {
+export class Category extends SoftDeletableEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
@@ -35,13 +25,4 @@ export class Category {
   @ManyToOne(() => Category, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'FK_categories_parent' })
   parent?: Category | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
-  deletedAt!: Date | null;
 }

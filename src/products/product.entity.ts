@@ -1,21 +1,11 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../shared/database';
 import { Money, moneyColumnTransformer } from '../shared/money';
 import { Category } from './category.entity';
 
 @Entity('products')
 @Check('CHK_products_base_price_range', '"base_price_minor" >= 0 AND "base_price_minor" <= 9999999999')
-export class Product {
+export class Product extends SoftDeletableEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
@@ -35,13 +25,4 @@ export class Product {
 
   @Column({ name: 'base_price_minor', type: 'bigint', transformer: moneyColumnTransformer })
   basePrice!: Money;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
-  deletedAt!: Date | null;
 }

@@ -1,15 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  DeleteDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SoftDeletableEntity } from '../shared/database';
 import { Money, moneyColumnTransformer } from '../shared/money';
 import { Product } from './product.entity';
 
@@ -27,7 +17,7 @@ export type VariantAttributes = Record<string, string>;
   'CHK_variants_price_adjustment_range',
   '"price_adjustment_minor" >= 0 AND "price_adjustment_minor" <= 9999999999',
 )
-export class Variant {
+export class Variant extends SoftDeletableEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
@@ -52,13 +42,4 @@ export class Variant {
 
   @Column({ type: 'jsonb' })
   attributes!: VariantAttributes;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
-
-  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
-  deletedAt!: Date | null;
 }
