@@ -33,9 +33,13 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
+  // Fastify's text/plain parser is removed, so any other body is a 415.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useLogger(app.get(Logger));
   if (env.usesDevelopmentJwtSecret) {
     new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');

@@ -1,0 +1,428 @@
+import { JwtService } from '@nestjs/jwt';
+import { startTestApp, TestApp, unique } from '../support/test-app';
+import { expectProblem, PROBLEM_JSON } from '../support/problem';
+
+const CATEGORIES = '/api/products/categories';
+const ONE_MIB = 1024 * 1024;
+
+interface OpenApiOperation {
+  operationId?: string;
+  tags?: string[];
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+type OpenApiDocument = {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+};
+
+const EXPECTED_OPERATION_IDS = [
+  'createCategory',
+  'listCategories',
+  'getCategory',
+  'updateCategory',
+  'deleteCategory',
+  'createProduct',
+  'listProducts',
+  'getProduct',
+  'updateProduct',
+  'deleteProduct',
+  'createVariant',
+  'listVariants',
+  'getVariant',
+  'updateVariant',
+  'deleteVariant',
+  'checkLiveness',
+  'checkReadiness',
+];
+const ADMIN_OPERATION_IDS = EXPECTED_OPERATION_IDS.filter((id) => /^(create|update|delete)/.test(id));
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function appSecret(): string {
+  const secret = process.env.JWT_SECRET;
+  if (!secret) throw new Error('JWT_SECRET is not set: the e2e global setup should have set it');
+  return secret;
+}
+
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  let openApi: OpenApiDocument;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    openApi = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const createCategoryWith = (authorization?: string) => {
+    const request = t.http.post(CATEGORIES);
+    if (authorization !== undefined) void request.set('authorization', authorization);
+    return request.send({ name: unique('Auth') });
+  };
+
+  function operations(): { path: string; method: string; operation: OpenApiOperation }[] {
+    return Object.entries(openApi.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => HTTP_METHODS.includes(method))
+        .map(([method, operation]) => ({ path, method, operation })),
+    );
+  }
+
+  describe('authentication', () => {
+    it('accepts an HS256 token with an expiry signed with the app secret (control for the cases below)', async () => {
+      const token = new JwtService().sign(
+        { sub: 'staff-1', roles: ['admin'] },
+        { secret: appSecret(), algorithm: 'HS256', expiresIn: 60 },
+      );
+
+      const response = await createCategoryWith(`Bearer ${token}`);
+
+      expect(response.status).toBe(201);
+    });
+
+    it('rejects an admin route without an Authorization header', async () => {
+      const response = await createCategoryWith();
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects a bearer value that is not a token', async () => {
+      const response = await createCategoryWith('Bearer garbage');
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects a scheme other than Bearer', async () => {
+      const response = await createCategoryWith(`Basic ${Buffer.from('admin:admin').toString('base64')}`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects a token signed with another secret', async () => {
+      const token = new JwtService({ secret: 'other-secret-of-at-least-32-chars!!' }).sign(
+        { sub: 'x', roles: ['admin'] },
+        { expiresIn: 60 },
+      );
+
+      const response = await createCategoryWith(`Bearer ${token}`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects an expired token', async () => {
+      const token = new JwtService({ secret: appSecret() }).sign({
+        sub: 'x',
+        roles: ['admin'],
+        iat: nowInSeconds() - 120,
+        exp: nowInSeconds() - 60,
+      });
+
+      const response = await createCategoryWith(`Bearer ${token}`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects an unsigned token (alg none)', async () => {
+      const header = base64url({ alg: 'none', typ: 'JWT' });
+      const payload = base64url({ sub: 'x', roles: ['admin'], exp: nowInSeconds() + 60 });
+
+      const response = await createCategoryWith(`Bearer ${header}.${payload}.`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects an HS512 token even with the right secret', async () => {
+      const token = new JwtService().sign(
+        { sub: 'x', roles: ['admin'] },
+        { secret: appSecret(), algorithm: 'HS512', expiresIn: 60 },
+      );
+
+      const response = await createCategoryWith(`Bearer ${token}`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('rejects a token without an expiry', async () => {
+      const token = new JwtService().sign({ sub: 'x', roles: ['admin'] }, { secret: appSecret(), algorithm: 'HS256' });
+
+      const response = await createCategoryWith(`Bearer ${token}`);
+
+      expectProblem(response, 401, 'UNAUTHENTICATED');
+    });
+
+    it('forbids a customer token on an admin route', async () => {
+      const response = await createCategoryWith(t.customer());
+
+      expectProblem(response, 403, 'FORBIDDEN');
+    });
+
+    it('serves a public read without a token', async () => {
+      const response = await t.http.get('/api/products');
+
+      expect(response.status).toBe(200);
+      expect(response.body.items).toEqual(expect.any(Array));
+    });
+
+    it('serves a public read even with a garbage token', async () => {
+      const response = await t.http.get('/api/products').set('authorization', 'Bearer garbage');
+
+      expect(response.status).toBe(200);
+      expect(response.body.items).toEqual(expect.any(Array));
+    });
+  });
+
+  describe('request bodies', () => {
+    it('rejects malformed JSON', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .set('content-type', 'application/json')
+        .send('{"name": "unterminated');
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    });
+
+    it('rejects a body that is a JSON array', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .send([{ name: unique('InArray') }]);
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    });
+
+    it('rejects a body that is a JSON string', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .set('content-type', 'application/json')
+        .send(JSON.stringify('just a string'));
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    });
+
+    it('rejects a text/plain body as an unsupported media type', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .set('content-type', 'text/plain')
+        .send(JSON.stringify({ name: unique('Plain') }));
+
+      expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('rejects a form-encoded body as an unsupported media type', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send(`name=${unique('Form')}`);
+
+      expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('rejects a body of another media type as unsupported', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .set('content-type', 'application/xml')
+        .send('<category><name>x</name></category>');
+
+      expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('rejects a body over 1 MiB', async () => {
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .send({ name: unique('Huge'), description: 'x'.repeat(ONE_MIB) });
+
+      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+    });
+  });
+
+  describe('routing', () => {
+    it('answers an unknown route with a NOT_FOUND problem', async () => {
+      const response = await t.http.get('/api/no-such-thing');
+
+      expectProblem(response, 404, 'NOT_FOUND');
+    });
+
+    it('accepts a trailing slash', async () => {
+      const response = await t.http.get('/api/products/');
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ items: expect.any(Array), limit: 20, offset: 0 });
+    });
+
+    it.each(['/api/products/categories', '/api/products/variants'])(
+      'routes %s to its list, not to a product id',
+      async (path) => {
+        const response = await t.http.get(path);
+
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ items: expect.any(Array), total: expect.any(Number), limit: 20, offset: 0 });
+      },
+    );
+  });
+
+  describe('problem details', () => {
+    it.each([
+      ['an unknown route', '/api/no-such-thing', () => t.http.get('/api/no-such-thing')],
+      ['a bad path id', '/api/products/abc', () => t.http.get('/api/products/abc')],
+      ['a bad query value', '/api/products', () => t.http.get('/api/products?limit=0')],
+      ['a missing token', CATEGORIES, () => t.http.post(CATEGORIES).send({ name: 'x' })],
+      ['a missing resource', '/api/products/2147483647', () => t.http.get('/api/products/2147483647')],
+    ])('answers %s with every problem member and the request id header', async (_label, instance, send) => {
+      const response = await send();
+
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.headers['content-type']).toContain(PROBLEM_JSON);
+      expect(response.body).toEqual(
+        expect.objectContaining({
+          type: expect.stringMatching(/^urn:problem-type:/),
+          title: expect.any(String),
+          status: response.status,
+          detail: expect.any(String),
+          code: expect.any(String),
+          instance,
+          requestId: expect.any(String),
+        }),
+      );
+      expect(response.body.requestId).not.toBe('');
+      expect(response.headers['x-request-id']).toBe(response.body.requestId);
+    });
+
+    it('lists the failing fields of a validation problem', async () => {
+      const response = await t.http.post(CATEGORIES).set('authorization', t.admin).send({ name: '', extra: 1 });
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'name', message: expect.any(String) },
+          { field: 'extra', message: expect.any(String) },
+        ]),
+      );
+    });
+
+    it('echoes a well-formed incoming X-Request-Id', async () => {
+      const requestId = `trace-${Date.now()}.abc:1`;
+
+      const response = await t.http.get('/api/no-such-thing').set('x-request-id', requestId);
+
+      expect(response.headers['x-request-id']).toBe(requestId);
+      expect(response.body.requestId).toBe(requestId);
+    });
+
+    it('echoes a well-formed incoming X-Request-Id on a success too', async () => {
+      const requestId = `ok-${Date.now()}`;
+
+      const response = await t.http.get('/api/products').set('x-request-id', requestId).expect(200);
+
+      expect(response.headers['x-request-id']).toBe(requestId);
+    });
+
+    it('replaces a malformed incoming X-Request-Id', async () => {
+      const requestId = 'bad id with spaces <script>';
+
+      const response = await t.http.get('/api/no-such-thing').set('x-request-id', requestId);
+
+      expect(response.headers['x-request-id']).not.toBe(requestId);
+      expect(response.headers['x-request-id']).toBe(response.body.requestId);
+    });
+  });
+
+  describe('OpenAPI document', () => {
+    it('names every operation with the expected operationIds', () => {
+      const ids = operations().map(({ operation }) => operation.operationId);
+
+      expect([...ids].sort()).toEqual([...EXPECTED_OPERATION_IDS].sort());
+    });
+
+    it('has no operationId derived from a controller name', () => {
+      const ids = operations().map(({ operation }) => operation.operationId ?? '');
+
+      expect(ids.filter((id) => id.includes('Controller_'))).toEqual([]);
+    });
+
+    it('tags every /api operation with products', () => {
+      const untagged = operations()
+        .filter(({ path, operation }) => path.startsWith('/api') && !(operation.tags ?? []).includes('products'))
+        .map(({ method, path }) => `${method} ${path}`);
+
+      expect(operations().some(({ path }) => path.startsWith('/api'))).toBe(true);
+      expect(untagged).toEqual([]);
+    });
+
+    it('documents a problem+json 4xx answer for every /api operation', () => {
+      const undocumented = operations()
+        .filter(({ path }) => path.startsWith('/api'))
+        .filter(
+          ({ operation }) =>
+            !Object.entries(operation.responses).some(
+              ([status, response]) => /^4\d\d$/.test(status) && response.content?.[PROBLEM_JSON] !== undefined,
+            ),
+        )
+        .map(({ method, path }) => `${method} ${path}`);
+
+      expect(undocumented).toEqual([]);
+    });
+
+    it('declares bearer security on every admin operation', () => {
+      const schemes = openApi.components?.securitySchemes ?? {};
+      const bearerNames = Object.entries(schemes)
+        .filter(([, scheme]) => scheme.type === 'http' && scheme.scheme === 'bearer')
+        .map(([name]) => name);
+      const admin = operations().filter(({ operation }) => ADMIN_OPERATION_IDS.includes(operation.operationId ?? ''));
+
+      expect(bearerNames.length).toBeGreaterThan(0);
+      expect(admin).toHaveLength(ADMIN_OPERATION_IDS.length);
+      for (const { operation } of admin) {
+        expect(operation.security ?? []).toEqual(
+          expect.arrayContaining([expect.objectContaining({ [bearerNames[0]]: expect.any(Array) })]),
+        );
+      }
+    });
+
+    it('documents 401 and 403 problems on every admin operation', () => {
+      const admin = operations().filter(({ operation }) => ADMIN_OPERATION_IDS.includes(operation.operationId ?? ''));
+
+      for (const { operation } of admin) {
+        expect(operation.responses['401']?.content?.[PROBLEM_JSON]).toBeDefined();
+        expect(operation.responses['403']?.content?.[PROBLEM_JSON]).toBeDefined();
+      }
+    });
+
+    it('serves Swagger UI as HTML', async () => {
+      const response = await t.http.get('/docs');
+
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.text).toContain('swagger');
+    });
+  });
+
+  describe('rate limiting', () => {
+    it('answers RATE_LIMITED once the per-minute limit is spent', async () => {
+      const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+      try {
+        for (let i = 0; i < 3; i += 1) await limited.http.get('/api/products').expect(200);
+
+        const response = await limited.http.get('/api/products');
+
+        expectProblem(response, 429, 'RATE_LIMITED');
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+});

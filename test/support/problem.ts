@@ -1,0 +1,10 @@
+import { Response } from 'supertest';
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** Asserts an error answer: its status, the problem+json media type and the stable code. */
+export function expectProblem(response: Response, status: number, code: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toContain(PROBLEM_JSON);
+  expect(response.body.code).toBe(code);
+}
