@@ -3,12 +3,13 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
-import { ProblemDetailsFilter } from './shared/errors';
+import { ProblemDetailsFilter, sendProblem } from './shared/errors';
 import { StrictValidationPipe } from './shared/http';
 
 export const API_PREFIX = 'api';
@@ -32,6 +33,9 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     genReqId: requestIdOf,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A malformed URL (e.g. "%FF") never reaches Nest's filters; answer it the same way.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply, new NestLogger('Errors')),
   });
   // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
   // Fastify's text/plain parser is removed, so any other body is a 415.

@@ -296,6 +296,15 @@ describe('catalog products', () => {
     });
   });
 
+  it('treats an empty search as no search', async () => {
+    const categoryId = await createCategory(t);
+    const productId = await createProduct(t, { categoryId });
+
+    const response = await t.http.get('/api/products').query({ categoryId, search: '  ' }).expect(200);
+
+    expect(ids(response)).toEqual([productId]);
+  });
+
   describe('PATCH /api/products/:id', () => {
     it('updates only the name and keeps the price', async () => {
       const id = await createProduct(t, { basePrice: '123.45', description: 'kept' });

@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { createProduct } from '../support/catalog.factory';
 import { startTestApp, TestApp, unique } from '../support/test-app';
 import { expectProblem, PROBLEM_JSON } from '../support/problem';
 
@@ -240,6 +241,31 @@ describe('HTTP conventions', () => {
       expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
+    it('rejects a NUL character in a body string, naming the field', async () => {
+      const response = await t.http.post(CATEGORIES).set('authorization', t.admin).send({ name: 'a\u0000b' });
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field: 'name', message: expect.stringContaining('NUL') }]);
+    });
+
+    it('rejects a NUL character nested in an object', async () => {
+      const productId = await createProduct(t);
+
+      const response = await t.http
+        .post('/api/products/variants')
+        .set('authorization', t.admin)
+        .send({ productId, sku: unique('NUL'), attributes: { colour: 'black\u0000' } });
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors[0].field).toBe('attributes.colour');
+    });
+
+    it('rejects a NUL character in a query value', async () => {
+      const response = await t.http.get('/api/products').query({ search: 'a\u0000' });
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    });
+
     it('rejects a body over 1 MiB', async () => {
       const response = await t.http
         .post(CATEGORIES)
@@ -255,6 +281,13 @@ describe('HTTP conventions', () => {
       const response = await t.http.get('/api/no-such-thing');
 
       expectProblem(response, 404, 'NOT_FOUND');
+    });
+
+    it('answers a malformed URL encoding with a VALIDATION_FAILED problem', async () => {
+      const response = await t.http.get('/api/products/categories/%FF');
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.headers['x-request-id']).toBe(response.body.requestId);
     });
 
     it('accepts a trailing slash', async () => {

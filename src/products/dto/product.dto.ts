@@ -5,7 +5,7 @@ import { IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/htt
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Product } from '../product.entity';
 import { Variant } from '../variant.entity';
-import { trim } from './text';
+import { trim, trimToUndefined } from './text';
 import { VariantDto } from './variant.dto';
 
 export class CreateProductDto {
@@ -66,9 +66,9 @@ export class ProductListQueryDto extends PageQueryDto {
   @Max(MAX_INT_ID)
   categoryId?: number;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Case-insensitive match anywhere in the name' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Case-insensitive match anywhere in the name; empty means none' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimToUndefined)
   @IsString()
   @Length(1, 200)
   search?: string;

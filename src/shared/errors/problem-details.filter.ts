@@ -22,5 +22,10 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   if (unexpected) {
     logger.error({ err: error, requestId: context.requestId }, 'Unhandled error while serving a request');
   }
-  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  void reply
+    .status(problem.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    // Also set by the app's onSend hook, which Fastify skips for errors raised before routing.
+    .header('x-request-id', context.requestId)
+    .send(JSON.stringify(problem));
 }

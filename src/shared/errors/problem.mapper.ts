@@ -25,6 +25,8 @@ interface FastifyError {
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 const PG_CHECK_VIOLATION = '23514';
+const PG_CHARACTER_NOT_IN_REPERTOIRE = '22021';
+const PG_UNTRANSLATABLE_CHARACTER = '22P05';
 
 function isFastifyError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | null;
@@ -73,6 +75,10 @@ export function mapErrorToProblem(error: unknown, context: RequestContext): Mapp
     if (pgCode === PG_UNIQUE_VIOLATION) {
       const detail = 'The request conflicts with an existing resource';
       return { problem: buildProblem(ErrorCode.CONFLICT, detail, context), unexpected: false };
+    }
+    if (pgCode === PG_CHARACTER_NOT_IN_REPERTOIRE || pgCode === PG_UNTRANSLATABLE_CHARACTER) {
+      const detail = 'The request holds a character that cannot be stored (such as U+0000)';
+      return { problem: buildProblem(ErrorCode.VALIDATION_FAILED, detail, context), unexpected: false };
     }
     if (pgCode === PG_FOREIGN_KEY_VIOLATION || pgCode === PG_CHECK_VIOLATION) {
       const detail = 'The request conflicts with the current state of a related resource';

@@ -9,6 +9,19 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+/** The path of the first string (or key) holding U+0000, or null when there is none. */
+function findNulCharacter(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return itemPath;
+    const found = findNulCharacter(item, itemPath);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /**
  * The global pipe: unknown fields are rejected (not stripped), values are converted to
  * the DTO's types, and every failure answers VALIDATION_FAILED with per-field errors.
@@ -29,6 +42,12 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const nulAt = findNulCharacter(value, metadata.data ?? '');
+    if (nulAt !== null) {
+      // PostgreSQL text and jsonb cannot hold U+0000; refuse it here, field by field.
+      const message = `${nulAt || 'the value'} must not contain the NUL character`;
+      throw new ValidationFailedError(message, [{ field: nulAt, message }]);
+    }
     // class-transformer would turn an array or a scalar body into something that
     // passes validation; a body must be a JSON object.
     if (metadata.type === 'body' && this.isDtoClass(metadata)) {
