@@ -9,7 +9,7 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
-import { ProblemDetailsFilter, sendProblem } from './shared/errors';
+import { ProblemDetailsFilter, problemResponse, sendProblem } from './shared/errors';
 import { StrictValidationPipe } from './shared/http';
 
 export const API_PREFIX = 'api';
@@ -91,7 +91,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         'application/problem+json with a stable `code`.',
     )
     .setVersion('0.1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addGlobalResponse(...[429, 500].map(problemResponse))
     .addTag('products', 'Catalog: categories, products and variants')
     .addTag('health', 'Liveness and readiness')
     .build();

@@ -1,13 +1,17 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation } from '@nestjs/swagger';
 import { ApiProblems } from '../errors';
 import { Principal } from './principal';
 
 export const ACCESS_METADATA = 'commerce:access';
 export type Access = 'public' | 'customer' | 'admin';
 
-/** Anyone may call it; a token, if sent, is ignored. */
-export const Public = () => SetMetadata(ACCESS_METADATA, 'public' satisfies Access);
+/** Anyone may call it; a token, if sent, is ignored. The OpenAPI operation says so with `security: []`. */
+export const Public = () =>
+  applyDecorators(
+    SetMetadata(ACCESS_METADATA, 'public' satisfies Access),
+    ApiOperation({ security: [], summary: undefined }),
+  );
 
 /** Any valid token: the caller acts on their own resources. */
 export const CustomerOnly = () =>

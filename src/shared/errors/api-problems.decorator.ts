@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE, ProblemDto } from './problem';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -15,16 +15,16 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'Unexpected fault (INTERNAL)',
 };
 
+/** The OpenAPI response of a problem+json answer with this status. */
+export function problemResponse(status: number): ApiResponseOptions {
+  return {
+    status,
+    description: DESCRIPTIONS[status] ?? 'Error',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+}
+
 /** Documents problem+json answers for the given statuses, so generated clients type errors too. */
 export function ApiProblems(...statuses: number[]) {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? 'Error',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
-      }),
-    ),
-  );
+  return applyDecorators(ApiExtraModels(ProblemDto), ...statuses.map((status) => ApiResponse(problemResponse(status))));
 }
