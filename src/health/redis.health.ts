@@ -20,6 +20,9 @@ export class RedisHealthIndicator implements OnModuleDestroy {
       connectTimeout: 1000,
       // No background reconnect loop: each check connects again if it must.
       retryStrategy: () => null,
+      // ioredis waits this long for a socket that never connected to close; keep it short
+      // so a failed probe leaves no timer behind.
+      disconnectTimeout: 100,
     });
     // Connection errors are reported by the check; without a listener ioredis logs them.
     this.client.on('error', () => undefined);
