@@ -1,5 +1,5 @@
 import { createCategory, createProduct } from '../support/catalog.factory';
-import { startTestApp, TestApp, unique } from '../support/test-app';
+import { collection, startTestApp, TestApp, unique } from '../support/test-app';
 import { expectProblem } from '../support/problem';
 
 describe('catalog categories', () => {
@@ -13,18 +13,7 @@ describe('catalog categories', () => {
     await t.close();
   });
 
-  const post = (body: unknown) =>
-    t.http
-      .post('/api/products/categories')
-      .set('authorization', t.admin)
-      .send(body as object);
-  const patch = (id: number, body: unknown) =>
-    t.http
-      .patch(`/api/products/categories/${id}`)
-      .set('authorization', t.admin)
-      .send(body as object);
-  const remove = (id: number) => t.http.delete(`/api/products/categories/${id}`).set('authorization', t.admin);
-  const get = (id: number | string) => t.http.get(`/api/products/categories/${id}`);
+  const { post, patch, remove, get } = collection(() => t, '/api/products/categories');
 
   describe('POST /api/products/categories', () => {
     it('creates a root category with every field', async () => {

@@ -1,13 +1,9 @@
 import { Response } from 'supertest';
 import { createCategory, createProduct, createVariant } from '../support/catalog.factory';
-import { startTestApp, TestApp, unique } from '../support/test-app';
-import { expectProblem } from '../support/problem';
+import { collection, startTestApp, TestApp, unique } from '../support/test-app';
+import { expectFieldError, expectProblem } from '../support/problem';
 
 const UNKNOWN_ID = 2_147_483_647;
-
-function expectFieldError(response: Response, field: string): void {
-  expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-}
 
 describe('catalog products', () => {
   let t: TestApp;
@@ -20,17 +16,7 @@ describe('catalog products', () => {
     await t.close();
   });
 
-  const post = (body: unknown) =>
-    t.http
-      .post('/api/products')
-      .set('authorization', t.admin)
-      .send(body as object);
-  const patch = (id: number, body: unknown) =>
-    t.http
-      .patch(`/api/products/${id}`)
-      .set('authorization', t.admin)
-      .send(body as object);
-  const remove = (id: number) => t.http.delete(`/api/products/${id}`).set('authorization', t.admin);
+  const { post, patch, remove } = collection(() => t, '/api/products');
   const ids = (response: Response) => (response.body.items as { id: number }[]).map((item) => item.id);
 
   /** Every id a list route answers, page by page, so absence is checked across the shared database. */

@@ -1,13 +1,8 @@
-import { Response } from 'supertest';
 import { createProduct, createVariant } from '../support/catalog.factory';
-import { startTestApp, TestApp, unique } from '../support/test-app';
-import { expectProblem } from '../support/problem';
+import { collection, startTestApp, TestApp, unique } from '../support/test-app';
+import { expectFieldError, expectProblem } from '../support/problem';
 
 const UNKNOWN_ID = 2_147_483_647;
-
-function expectFieldError(response: Response, field: string): void {
-  expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-}
 
 /** A SKU no other test uses, made only of characters the SKU alphabet allows. */
 const uniqueSku = (prefix = 'SKU') => unique(prefix).toUpperCase();
@@ -23,18 +18,7 @@ describe('catalog variants', () => {
     await t.close();
   });
 
-  const post = (body: unknown) =>
-    t.http
-      .post('/api/products/variants')
-      .set('authorization', t.admin)
-      .send(body as object);
-  const patch = (id: number, body: unknown) =>
-    t.http
-      .patch(`/api/products/variants/${id}`)
-      .set('authorization', t.admin)
-      .send(body as object);
-  const remove = (id: number) => t.http.delete(`/api/products/variants/${id}`).set('authorization', t.admin);
-  const get = (id: number | string) => t.http.get(`/api/products/variants/${id}`);
+  const { post, patch, remove, get } = collection(() => t, '/api/products/variants');
 
   describe('POST /api/products/variants', () => {
     it('creates a variant with defaults for price adjustment and attributes', async () => {

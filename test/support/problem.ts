@@ -8,3 +8,8 @@ export function expectProblem(response: Response, status: number, code: string):
   expect(response.headers['content-type']).toContain(PROBLEM_JSON);
   expect(response.body.code).toBe(code);
 }
+
+/** Asserts that a VALIDATION_FAILED answer names the field among its errors. */
+export function expectFieldError(response: Response, field: string): void {
+  expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+}

@@ -39,3 +39,25 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Admin writes and public reads of one collection, e.g. `/api/products`. Takes a getter
+ * because test files start their app in beforeAll, after describe bodies have run.
+ */
+export function collection(app: () => TestApp, path: string) {
+  const admin = () => app().admin;
+  return {
+    post: (body: unknown) =>
+      app()
+        .http.post(path)
+        .set('authorization', admin())
+        .send(body as object),
+    patch: (id: number, body: unknown) =>
+      app()
+        .http.patch(`${path}/${id}`)
+        .set('authorization', admin())
+        .send(body as object),
+    remove: (id: number) => app().http.delete(`${path}/${id}`).set('authorization', admin()),
+    get: (id: number | string) => app().http.get(`${path}/${id}`),
+  };
+}
