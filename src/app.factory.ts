@@ -51,14 +51,16 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(new StrictValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
 
   // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
-  // unsupported media type) through the global filter too, so they answer problem+json.
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
+  // unsupported media type) through this filter too, so they answer problem+json.
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

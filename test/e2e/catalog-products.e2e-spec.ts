@@ -161,7 +161,7 @@ describe('catalog products', () => {
       expectProblem(response, 404, 'NOT_FOUND');
     });
 
-    it.each(['abc', '0', '2147483648', '1.5'])('rejects the id %s', async (id) => {
+    it.each(['abc', '0', '2147483648', '1.5', '1e3', '0x10', '+7', '%201'])('rejects the id %s', async (id) => {
       const response = await t.http.get(`/api/products/${id}`);
 
       expectProblem(response, 400, 'VALIDATION_FAILED');

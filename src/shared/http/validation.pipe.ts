@@ -42,12 +42,16 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'custom') return value;
     const nulAt = findNulCharacter(value, metadata.data ?? '');
     if (nulAt !== null) {
       // PostgreSQL text and jsonb cannot hold U+0000; refuse it here, field by field.
       const message = `${nulAt || 'the value'} must not contain the NUL character`;
       throw new ValidationFailedError(message, [{ field: nulAt, message }]);
     }
+    // Path values are parsed by their own pipes (IntIdPipe); a Number() conversion here
+    // would let "1e3" or "0x10" through as ids.
+    if (metadata.type === 'param') return value;
     // class-transformer would turn an array or a scalar body into something that
     // passes validation; a body must be a JSON object.
     if (metadata.type === 'body' && this.isDtoClass(metadata)) {
