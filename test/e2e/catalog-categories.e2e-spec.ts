@@ -154,7 +154,7 @@ describe('catalog categories', () => {
       expect(response.body.items).toContainEqual(created.body);
     });
 
-    it.each(['0', '101', '-1', 'x'])('rejects limit=%s', async (limit) => {
+    it.each(['0', '101', '-1', 'x', '1e1', '0x10'])('rejects limit=%s', async (limit) => {
       const response = await t.http.get(`/api/products/categories?limit=${limit}`);
 
       expectProblem(response, 400, 'VALIDATION_FAILED');

@@ -211,7 +211,7 @@ describe('catalog products', () => {
       expectProblem(response, 404, 'NOT_FOUND');
     });
 
-    it.each(['abc', '0', '-3'])('rejects the category filter %s', async (categoryId) => {
+    it.each(['abc', '0', '-3', '0x10', '1e1', '2.0'])('rejects the category filter %s', async (categoryId) => {
       const response = await t.http.get(`/api/products?categoryId=${categoryId}`);
 
       expectProblem(response, 400, 'VALIDATION_FAILED');

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Product } from '../product.entity';
 import { Variant } from '../variant.entity';
@@ -60,7 +60,7 @@ export class UpdateProductDto {
 export class ProductListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Products of this category and its sub-categories' })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerQuery()
   @IsInt()
   @Min(1)
   @Max(MAX_INT_ID)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+
 import { IsInt, IsOptional, Matches, Max, Min, registerDecorator } from 'class-validator';
-import { IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Variant, VariantAttributes } from '../variant.entity';
 
@@ -88,7 +88,7 @@ export class UpdateVariantDto {
 export class VariantListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only the variants of this product' })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerQuery()
   @IsInt()
   @Min(1)
   @Max(MAX_INT_ID)

@@ -1,4 +1,4 @@
 export * from './id.pipe';
-export * from './optional';
+export * from './field-decorators';
 export * from './pagination';
 export * from './validation.pipe';
