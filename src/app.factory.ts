@@ -49,6 +49,10 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }
 
+  const corsOrigins = env.corsOrigins;
+  if (corsOrigins !== null) {
+    app.enableCors({ origin: corsOrigins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
+  }
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(new StrictValidationPipe());
 

@@ -444,6 +444,33 @@ describe('HTTP conventions', () => {
     });
   });
 
+  describe('CORS', () => {
+    it('sends no CORS headers unless origins are configured', async () => {
+      const response = await t.http.get('/api/products').set('origin', 'https://shop.example');
+
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('answers a preflight from a configured origin and ignores others', async () => {
+      const withCors = await startTestApp({ CORS_ORIGINS: 'https://shop.example' });
+      try {
+        const allowed = await withCors.http
+          .options('/api/products/categories')
+          .set('origin', 'https://shop.example')
+          .set('access-control-request-method', 'POST')
+          .set('access-control-request-headers', 'authorization,content-type');
+        const refused = await withCors.http.get('/api/products').set('origin', 'https://evil.example');
+
+        expect(allowed.status).toBe(204);
+        expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+        expect(allowed.headers['access-control-allow-methods']).toContain('POST');
+        expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await withCors.close();
+      }
+    });
+  });
+
   describe('rate limiting', () => {
     it('answers RATE_LIMITED once the per-minute limit is spent', async () => {
       const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });

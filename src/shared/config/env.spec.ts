@@ -53,6 +53,19 @@ describe(validateEnv.name, () => {
     }
   });
 
+  it.each([
+    ['', null],
+    ['*', '*'],
+    ['https://shop.example', ['https://shop.example']],
+    ['https://a.example,http://localhost:5173', ['https://a.example', 'http://localhost:5173']],
+  ])('reads CORS_ORIGINS %p as %p', (value, origins) => {
+    expect(validateEnv({ CORS_ORIGINS: value }).corsOrigins).toEqual(origins);
+  });
+
+  it.each(['shop.example', 'https://a.example, https://b.example', 'ftp://x'])('refuses CORS_ORIGINS %p', (value) => {
+    expect(() => validateEnv({ CORS_ORIGINS: value })).toThrow('CORS_ORIGINS');
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => validateEnv({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
   });

@@ -86,8 +86,19 @@ export class Env {
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
 
+  /** Comma-separated browser origins allowed by CORS ("*" for any); empty turns CORS off. */
+  @Matches(/^(\*|(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*)?$/, {
+    message: 'CORS_ORIGINS must be "*" or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS = '';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  get corsOrigins(): string[] | '*' | null {
+    if (this.CORS_ORIGINS === '') return null;
+    return this.CORS_ORIGINS === '*' ? '*' : this.CORS_ORIGINS.split(',');
+  }
 
   get jwtSecret(): string {
     return this.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
