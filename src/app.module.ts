@@ -32,12 +32,15 @@ export class AppModule {
             genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
             autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            customLogLevel: (_request, response, error) =>
+              error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
             serializers: {
               req: (request: { id: string; method: string; url: string }) => ({
                 id: request.id,
                 method: request.method,
                 url: request.url,
               }),
+              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             },
           },
         }),

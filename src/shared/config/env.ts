@@ -125,7 +125,9 @@ export class InvalidConfigurationError extends Error {
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const present = Object.fromEntries(
-    Object.entries(raw).filter(([key, value]) => (known.includes(key) || key === 'JWT_SECRET') && value !== ''),
+    Object.entries(raw).filter(
+      ([key, value]) => (known.includes(key) || key === 'JWT_SECRET') && value !== '' && value !== undefined,
+    ),
   );
   const env = plainToInstance(Env, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, stopAtFirstError: true });
