@@ -27,6 +27,7 @@ function requestIdOf(request: IncomingMessage): string {
 
 /** Builds the fully configured application; main.ts and the tests share it. */
 export async function createApp(env: Env): Promise<NestFastifyApplication> {
+  const errorLogger = new NestLogger('Errors');
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,
@@ -35,7 +36,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     routerOptions: { ignoreTrailingSlash: true },
     // A malformed URL (e.g. "%FF") never reaches Nest's filters; answer it the same way.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(error, request, reply, new NestLogger('Errors')),
+      sendProblem(error, request, reply, errorLogger),
   });
   // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
   // Fastify's text/plain parser is removed, so any other body is a 415.

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
 import { IsInt, IsOptional, Matches, Max, Min, registerDecorator } from 'class-validator';
 import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
