@@ -66,6 +66,20 @@ export class Env {
   @Max(86_400)
   RESERVATION_TTL_SECONDS = 300;
 
+  /** How often the sweep expires overdue reservations whose jobs Redis lost. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  RESERVATION_SWEEP_SECONDS = 30;
+
+  /** How often each instance reloads the pricing rules, so instances converge after another one's write. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  PRICING_RULES_REFRESH_SECONDS = 10;
+
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a three-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
 

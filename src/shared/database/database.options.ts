@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { Env } from '../config';
+import { AfterCommitSubscriber } from './after-commit';
 
 type DatabaseEnv = Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>;
 
@@ -16,6 +17,7 @@ export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
     url: env.DATABASE_URL,
     entities: [join(srcRoot, '**', '*.entity.{ts,js}')],
     migrations: [join(srcRoot, '..', 'migrations', '*.{ts,js}')],
+    subscribers: [AfterCommitSubscriber],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,3 +1,4 @@
+export * from './after-commit';
 export * from './database-admin';
 export * from './database.options';
 export * from './postgres-errors';

@@ -23,3 +23,22 @@ export class IntIdPipe implements PipeTransform<string, number> {
 /** Documents an integer path id, e.g. `/products/{id}`. */
 export const ApiIntIdParam = (name = 'id') =>
   ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_INT_ID } });
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Parses a UUID from the path (cart, cart item and reservation ids), lower-cased. */
+@Injectable()
+export class UuidPipe implements PipeTransform<string, string> {
+  constructor(private readonly field = 'id') {}
+
+  transform(value: string): string {
+    if (!UUID_PATTERN.test(value)) {
+      const message = `${this.field} must be a UUID`;
+      throw new ValidationFailedError(message, [{ field: this.field, message }]);
+    }
+    return value.toLowerCase();
+  }
+}
+
+/** Documents a UUID path id, e.g. `/reservations/{id}`. */
+export const ApiUuidParam = (name = 'id') => ApiParam({ name, schema: { type: 'string', format: 'uuid' } });

@@ -1,0 +1,66 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiMoneyProperty } from '../../shared/money';
+import { RESERVATION_STATUSES, ReservationStatus } from '../reservation.entity';
+import { ReservationView } from '../reservations.service';
+
+export class ReservationItemDto {
+  @ApiProperty({ example: 1 })
+  variantId!: number;
+
+  @ApiProperty({ example: 'TSHIRT-BLK-M', description: 'The SKU when the reservation was made' })
+  sku!: string;
+
+  @ApiProperty({ example: 2 })
+  quantity!: number;
+
+  @ApiMoneyProperty('Unit price snapshot')
+  unitPrice!: string;
+
+  @ApiMoneyProperty('unitPrice x quantity')
+  lineTotal!: string;
+}
+
+export class ReservationDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: RESERVATION_STATUSES, enumName: 'ReservationStatus' })
+  status!: ReservationStatus;
+
+  @ApiProperty({ format: 'date-time', description: 'When the stock is released unless confirmed' })
+  expiresAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it left ACTIVE' })
+  closedAt!: string | null;
+
+  @ApiProperty({ type: [ReservationItemDto] })
+  items!: ReservationItemDto[];
+
+  @ApiMoneyProperty('Sum of the line totals')
+  total!: string;
+
+  @ApiProperty({ example: 'USD' })
+  currency!: string;
+
+  static from(reservation: ReservationView): ReservationDto {
+    return {
+      id: reservation.id,
+      status: reservation.status,
+      expiresAt: reservation.expiresAt.toISOString(),
+      createdAt: reservation.createdAt.toISOString(),
+      closedAt: reservation.closedAt?.toISOString() ?? null,
+      items: reservation.items.map((item) => ({
+        variantId: item.variantId,
+        sku: item.sku,
+        quantity: item.quantity,
+        unitPrice: item.unitPrice.format(),
+        lineTotal: item.lineTotal.format(),
+      })),
+      total: reservation.total.format(),
+      currency: reservation.currency,
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export { InventoryModule } from './inventory.module';
+export { InventoryService } from './inventory.service';
+export { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';
+export type { ShortLine } from './inventory.errors';
+export type { ReservationStatus } from './reservation.entity';
+export { ReservationEvents } from './reservation.events';
+export type { ReleaseReason, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
+export type { ReservationItemView, ReservationView, ReserveRequest } from './reservations.service';
+export type { ReserveLine } from './reserve-lines';
+export type { StockAvailability } from './stock.service';
+export { ReservationDto, ReservationItemDto } from './dto/reservation.dto';

@@ -1,0 +1,27 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProductsModule } from '../products';
+import { InventoryController } from './inventory.controller';
+import { InventoryService } from './inventory.service';
+import { ReservationItem } from './reservation-item.entity';
+import { RESERVATIONS_QUEUE, ReservationExpiryQueue } from './reservation-expiry.queue';
+import { ReservationExpiryProcessor } from './reservation-expiry.processor';
+import { Reservation } from './reservation.entity';
+import { ReservationsController } from './reservations.controller';
+import { ReservationsService } from './reservations.service';
+import { StockLevel } from './stock-level.entity';
+import { StockMovement } from './stock-movement.entity';
+import { StockService } from './stock.service';
+
+@Module({
+  imports: [
+    ProductsModule,
+    TypeOrmModule.forFeature([StockLevel, StockMovement, Reservation, ReservationItem]),
+    BullModule.registerQueue({ name: RESERVATIONS_QUEUE }),
+  ],
+  controllers: [InventoryController, ReservationsController],
+  providers: [StockService, ReservationsService, ReservationExpiryQueue, ReservationExpiryProcessor, InventoryService],
+  exports: [InventoryService],
+})
+export class InventoryModule {}

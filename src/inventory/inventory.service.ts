@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Principal } from '../shared/auth';
+import { ReservationsService, ReservationView, ReserveRequest } from './reservations.service';
+import { StockAvailability, StockService } from './stock.service';
+
+/**
+ * What other modules may ask of inventory. It hands out plain read models, never
+ * entities, and joins the caller's transaction where a caller needs all-or-nothing.
+ */
+@Injectable()
+export class InventoryService {
+  constructor(
+    private readonly stock: StockService,
+    private readonly reservations: ReservationsService,
+  ) {}
+
+  /** Counters of each variant (zeros for one never stocked); does not consult the catalog. */
+  getAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
+    return this.stock.getAvailability(variantIds);
+  }
+
+  /**
+   * Reserves all lines or none inside `tx` (the caller's transaction) under row locks
+   * taken in ascending variant order. Throws InsufficientStockError listing every short
+   * line. The expiry job and the `reservation.created` event follow the commit of `tx`.
+   */
+  reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
+    return this.reservations.reserve(tx, request);
+  }
+
+  /** The reservation if the principal owns it or is an admin; 404 otherwise. Without a principal: any. */
+  getReservation(id: string, principal?: Principal): Promise<ReservationView> {
+    return this.reservations.get(id, principal);
+  }
+
+  confirmReservation(id: string, principal?: Principal): Promise<ReservationView> {
+    return this.reservations.confirm(id, principal);
+  }
+
+  cancelReservation(id: string, principal?: Principal): Promise<ReservationView> {
+    return this.reservations.cancel(id, principal);
+  }
+}

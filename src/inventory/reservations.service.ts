@@ -1,0 +1,254 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../shared/auth';
+import { Env } from '../shared/config';
+import { afterCommit } from '../shared/database';
+import { Money } from '../shared/money';
+import { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';
+import { ReservationItem } from './reservation-item.entity';
+import { ReservationExpiryQueue } from './reservation-expiry.queue';
+import { Reservation, ReservationStatus } from './reservation.entity';
+import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
+import {
+  ClosedReservation,
+  closeReservations,
+  findOverdue,
+  findOverdueHolding,
+  insertReservation,
+  Transition,
+  variantsOf,
+} from './reservation.queries';
+import { lockStockLevels } from './stock-ledger';
+import { mergeReserveLines, ReserveLine } from './reserve-lines';
+
+export interface ReserveRequest {
+  /** The customer the reservation belongs to (the token's `sub`). */
+  ownerId: string;
+  /** An opaque reference of the caller, e.g. the cart id; it comes back in events. */
+  ownerRef?: string | null;
+  lines: ReserveLine[];
+}
+
+export interface ReservationItemView {
+  variantId: number;
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+}
+
+/** A reservation as other modules and the HTTP layer see it. */
+export interface ReservationView {
+  id: string;
+  ownerId: string;
+  ownerRef: string | null;
+  status: ReservationStatus;
+  currency: string;
+  total: Money;
+  expiresAt: Date;
+  createdAt: Date;
+  closedAt: Date | null;
+  items: ReservationItemView[];
+}
+
+/** Overdue reservations one checkout releases at most; more are left to the sweep. */
+const OVERDUE_RELEASE_LIMIT = 50;
+const SWEEP_BATCH_SIZE = 500;
+
+@Injectable()
+export class ReservationsService {
+  private readonly logger = new Logger(ReservationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly expiryQueue: ReservationExpiryQueue,
+    private readonly events: EventEmitter2,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  /**
+   * Reserves every line or none, inside the caller's transaction `tx`. Locks the stock
+   * rows of the lines (and of overdue reservations holding them, which it releases first)
+   * in one ascending pass, then checks every line and fails with all short lines at once.
+   * The expiry job and the events follow the caller's commit.
+   */
+  async reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
+    const lines = mergeReserveLines(request.lines);
+    const variantIds = lines.map((line) => line.variantId);
+
+    const overdue = await findOverdueHolding(tx, variantIds, OVERDUE_RELEASE_LIMIT);
+    let levels = await lockStockLevels(tx, [
+      ...variantIds,
+      ...overdue.flatMap((reservation) => reservation.variantIds),
+    ]);
+    const released = await closeReservations(
+      tx,
+      overdue.map((reservation) => reservation.id),
+      'EXPIRE',
+    );
+    if (released.length > 0) levels = await lockStockLevels(tx, variantIds);
+
+    const short = lines
+      .map((line) => {
+        const level = levels.get(line.variantId);
+        const available = level ? level.onHand - level.reserved : 0;
+        return { variantId: line.variantId, requested: line.quantity, available };
+      })
+      .filter((line) => line.available < line.requested);
+    if (short.length > 0) throw new InsufficientStockError(short);
+
+    const id = randomUUID();
+    const currency = this.config.get('CURRENCY', { infer: true });
+    const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
+    const ownerRef = request.ownerRef ?? null;
+    const { expiresAt, createdAt } = await insertReservation(tx, {
+      id,
+      ownerId: request.ownerId,
+      ownerRef,
+      currency,
+      total,
+      ttlSeconds: this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
+      lines,
+    });
+
+    afterCommit(tx, () => {
+      void this.expiryQueue.scheduleExpiry(id, expiresAt);
+      this.events.emit(ReservationEvents.Created, {
+        reservationId: id,
+        ownerId: request.ownerId,
+        ownerRef,
+      } satisfies ReservationEvent);
+      this.announceClosed(released);
+    });
+    return {
+      id,
+      ownerId: request.ownerId,
+      ownerRef,
+      status: 'ACTIVE',
+      currency,
+      total,
+      expiresAt,
+      createdAt,
+      closedAt: null,
+      items: lines.map((line) => ({ ...line, lineTotal: line.unitPrice.times(line.quantity) })),
+    };
+  }
+
+  /** The reservation, if `principal` may see it: its owner or an admin. Others get 404. */
+  async get(id: string, principal?: Principal): Promise<ReservationView> {
+    const reservation = await this.dataSource.getRepository(Reservation).findOne({
+      where: { id },
+      relations: { items: true },
+      order: { items: { variantId: 'ASC' } },
+    });
+    if (!reservation || (principal && !principal.isAdmin && reservation.ownerId !== principal.customerId)) {
+      throw new ReservationNotFoundError(id);
+    }
+    return toView(reservation, reservation.items ?? []);
+  }
+
+  /** Sells the reserved stock. Fails with RESERVATION_NOT_ACTIVE unless it is ACTIVE and not overdue. */
+  confirm(id: string, principal?: Principal): Promise<ReservationView> {
+    return this.transition(id, 'CONFIRM', principal);
+  }
+
+  /** Releases the reserved stock at the owner's or an admin's request. */
+  cancel(id: string, principal?: Principal): Promise<ReservationView> {
+    return this.transition(id, 'CANCEL', principal);
+  }
+
+  /**
+   * Releases the reservation's stock if it is ACTIVE and overdue; idempotent, so a job
+   * delivered twice or racing a confirm changes stock at most once. Returns false when it
+   * is ACTIVE but not due yet (a job that fired early).
+   */
+  async expire(id: string): Promise<boolean> {
+    const released = await this.closeInTransaction([id], 'EXPIRE', null);
+    if (released.length > 0) return true;
+    const current = await this.dataSource.getRepository(Reservation).findOneBy({ id });
+    return current?.status !== 'ACTIVE';
+  }
+
+  /** Expires overdue reservations in batches until none is left; returns how many it released. */
+  async expireOverdue(batchSize = SWEEP_BATCH_SIZE): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = await findOverdue(this.dataSource.manager, batchSize);
+      if (ids.length === 0) return total;
+      const released = await this.closeInTransaction(ids, 'EXPIRE', null);
+      total += released.length;
+      // Fewer than asked means others (a checkout, a job) took the rest: stop when the batch is exhausted.
+      if (ids.length < batchSize) return total;
+    }
+  }
+
+  private async transition(id: string, transition: Transition, principal?: Principal): Promise<ReservationView> {
+    const before = await this.get(id, principal);
+    if (before.status !== 'ACTIVE') throw new ReservationNotActiveError(id, before.status);
+    const [closed] = await this.closeInTransaction([id], transition, principal?.customerId ?? null);
+    const after = await this.get(id);
+    if (closed?.status !== (transition === 'CONFIRM' ? 'CONFIRMED' : 'CANCELLED')) {
+      throw new ReservationNotActiveError(id, after.status);
+    }
+    return after;
+  }
+
+  /** Locks the stock of the reservations' variants, then applies the guarded transition. */
+  private async closeInTransaction(
+    ids: readonly string[],
+    transition: Transition,
+    actor: string | null,
+  ): Promise<ClosedReservation[]> {
+    const variantIds = await variantsOf(this.dataSource.manager, ids);
+    return this.dataSource.transaction(async (tx) => {
+      await lockStockLevels(tx, variantIds);
+      const closed = await closeReservations(tx, ids, transition, actor);
+      afterCommit(tx, () => this.announceClosed(closed));
+      return closed;
+    });
+  }
+
+  private announceClosed(closed: ClosedReservation[]): void {
+    for (const reservation of closed) {
+      const event: ReservationEvent = {
+        reservationId: reservation.id,
+        ownerId: reservation.owner_id,
+        ownerRef: reservation.owner_ref,
+      };
+      if (reservation.status === 'CONFIRMED') {
+        this.events.emit(ReservationEvents.Confirmed, event);
+      } else {
+        const reason = reservation.status === 'CANCELLED' ? 'CANCELLED' : 'EXPIRED';
+        this.events.emit(ReservationEvents.Released, { ...event, reason } satisfies ReservationReleasedEvent);
+      }
+      // An expiry may be running inside that very job, which Bull cannot remove.
+      if (reservation.status !== 'EXPIRED') void this.expiryQueue.cancelExpiry(reservation.id);
+    }
+    if (closed.length > 0) this.logger.debug({ count: closed.length }, 'Reservations closed');
+  }
+}
+
+function toView(reservation: Reservation, items: ReservationItem[]): ReservationView {
+  return {
+    id: reservation.id,
+    ownerId: reservation.ownerId,
+    ownerRef: reservation.ownerRef,
+    status: reservation.status,
+    currency: reservation.currency,
+    total: reservation.total,
+    expiresAt: reservation.expiresAt,
+    createdAt: reservation.createdAt,
+    closedAt: reservation.closedAt,
+    items: items.map((item) => ({
+      variantId: item.variantId,
+      sku: item.sku,
+      quantity: item.quantity,
+      unitPrice: item.unitPrice,
+      lineTotal: item.unitPrice.times(item.quantity),
+    })),
+  };
+}
