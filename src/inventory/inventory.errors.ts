@@ -26,7 +26,9 @@ export class ReservationNotFoundError extends NotFoundError {
 
 export class ReservationNotActiveError extends DomainError {
   constructor(id: string, status: ReservationStatus) {
-    super(ErrorCode.RESERVATION_NOT_ACTIVE, `Reservation ${id} is ${status}, not ACTIVE`, { status });
+    super(ErrorCode.RESERVATION_NOT_ACTIVE, `Reservation ${id} is ${status}, not ACTIVE`, {
+      reservationStatus: status,
+    });
   }
 }
 

@@ -30,6 +30,14 @@ describe(mapErrorToProblem.name, () => {
     });
   });
 
+  it('never lets an extension replace a standard member such as the status', () => {
+    const error = new DomainError(ErrorCode.RESERVATION_NOT_ACTIVE, 'gone', { status: 'CANCELLED', code: 'X' });
+
+    const { problem } = mapErrorToProblem(error, context);
+
+    expect(problem).toMatchObject({ status: 409, code: 'RESERVATION_NOT_ACTIVE' });
+  });
+
   it('lists field errors of a validation failure', () => {
     const error = new ValidationFailedError('bad', [{ field: 'name', message: 'name is empty' }]);
 

@@ -52,5 +52,6 @@ export function buildProblem(
   extensions: Record<string, unknown> = {},
 ): Problem {
   const { status, title } = ERROR_DEFINITIONS[code];
-  return { type: problemType(code), title, status, detail, code, ...context, ...extensions };
+  // Extensions come first: an extension can never replace a standard member such as `status`.
+  return { ...extensions, type: problemType(code), title, status, detail, code, ...context };
 }
