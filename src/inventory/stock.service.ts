@@ -123,7 +123,7 @@ export class StockService {
       `SELECT count(*)::int AS count FROM stock_movements WHERE variant_id = $1`,
       [variantId],
     );
-    if (count === 0 && !(await this.catalog.findVariant(variantId))) throw new VariantNotFoundError(variantId);
+    if (count === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
     const rows: MovementRow[] = await this.dataSource.query(
       `SELECT * FROM stock_movements WHERE variant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
       [variantId, limit, offset],

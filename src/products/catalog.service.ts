@@ -69,6 +69,29 @@ export class CatalogService {
     return new Map(rows.map((row) => [row.id, toView(row, paths.get(row.category_id) ?? [row.category_id])]));
   }
 
+  /** True when the category exists and is not deleted. */
+  async categoryExists(id: number): Promise<boolean> {
+    return this.liveRowExists('categories', id);
+  }
+
+  /** True when the product exists and is not deleted. */
+  async productExists(id: number): Promise<boolean> {
+    return this.liveRowExists('products', id);
+  }
+
+  /** True when the variant was ever created, deleted or not: stock history outlives it. */
+  async variantEverExisted(id: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM variants WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  private async liveRowExists(table: 'categories' | 'products', id: number): Promise<boolean> {
+    // The table name is one of two literals above, never input.
+    const sql = `SELECT 1 FROM ${table} WHERE id = $1 AND deleted_at IS NULL`;
+    const rows: unknown[] = await this.dataSource.query(sql, [id]);
+    return rows.length > 0;
+  }
+
   /** For each category, its id followed by its ancestors' ids up to the root. */
   private async categoryPaths(categoryIds: number[]): Promise<Map<number, number[]>> {
     const unique = [...new Set(categoryIds)];
