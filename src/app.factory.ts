@@ -103,6 +103,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .addGlobalResponse(...[429, 500].map(problemResponse))
     .addTag('products', 'Catalog: categories, products and variants')
+    .addTag('inventory', 'Stock levels, the movement ledger and reservations')
     .addTag('health', 'Liveness and readiness')
     .build();
   return SwaggerModule.createDocument(app, config, {

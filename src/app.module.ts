@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthModule } from './health/health.module';
+import { InventoryModule } from './inventory';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
@@ -63,6 +64,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ProductsModule,
+        InventoryModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
