@@ -104,6 +104,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addGlobalResponse(...[429, 500].map(problemResponse))
     .addTag('products', 'Catalog: categories, products and variants')
     .addTag('inventory', 'Stock levels, the movement ledger and reservations')
+    .addTag('pricing', 'Pricing rules and explainable price quotes')
     .addTag('health', 'Liveness and readiness')
     .build();
   return SwaggerModule.createDocument(app, config, {

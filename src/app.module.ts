@@ -10,6 +10,7 @@ import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
+import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
@@ -65,6 +66,7 @@ export class AppModule {
         HealthModule,
         ProductsModule,
         InventoryModule,
+        PricingModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { JobOptions, Queue } from 'bull';
 import { Env } from '../shared/config';
@@ -7,6 +7,7 @@ import { Env } from '../shared/config';
 export const RESERVATIONS_QUEUE = 'reservations';
 export const EXPIRE_JOB = 'expire';
 export const SWEEP_JOB = 'sweep';
+const ERROR_LOG_INTERVAL_MS = 60_000;
 
 export interface ExpireJobData {
   reservationId: string;
@@ -22,13 +23,25 @@ export const expireJobId = (reservationId: string) => `expire:${reservationId}`;
  * stock once the reservation is overdue.
  */
 @Injectable()
-export class ReservationExpiryQueue implements OnApplicationBootstrap {
+export class ReservationExpiryQueue implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(ReservationExpiryQueue.name);
 
   constructor(
     @InjectQueue(RESERVATIONS_QUEUE) private readonly queue: Queue,
     private readonly config: ConfigService<Env, true>,
   ) {}
+
+  private lastErrorLoggedAt = 0;
+
+  onModuleInit(): void {
+    // Without a listener Bull prints Redis errors to the console; with Redis down they
+    // repeat on every reconnect attempt, so they are logged at most once a minute.
+    this.queue.on('error', (error: unknown) => {
+      if (Date.now() - this.lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+      this.lastErrorLoggedAt = Date.now();
+      this.logger.warn({ err: error }, 'The reservations queue cannot reach Redis; the sweep will catch up');
+    });
+  }
 
   onApplicationBootstrap(): void {
     const every = this.config.get('RESERVATION_SWEEP_SECONDS', { infer: true }) * 1000;

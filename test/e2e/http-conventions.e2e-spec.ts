@@ -33,10 +33,41 @@ const EXPECTED_OPERATION_IDS = [
   'getVariant',
   'updateVariant',
   'deleteVariant',
+  'getStock',
+  'setStock',
+  'adjustStock',
+  'listStockMovements',
+  'auditStock',
+  'getReservation',
+  'confirmReservation',
+  'cancelReservation',
+  'createPricingRule',
+  'listPricingRules',
+  'getPricingRule',
+  'updatePricingRule',
+  'deletePricingRule',
+  'quotePrice',
+  'quotePrices',
   'checkLiveness',
   'checkReadiness',
 ];
-const ADMIN_OPERATION_IDS = EXPECTED_OPERATION_IDS.filter((id) => /^(create|update|delete)/.test(id));
+const ADMIN_OPERATION_IDS = [
+  ...EXPECTED_OPERATION_IDS.filter((id) => /^(create|update|delete)/.test(id)),
+  'setStock',
+  'adjustStock',
+  'listStockMovements',
+  'auditStock',
+  'confirmReservation',
+  'listPricingRules',
+  'getPricingRule',
+];
+/** The tag of each /api path prefix: one tag per module. */
+const MODULE_TAGS: [prefix: string, tag: string][] = [
+  ['/api/products', 'products'],
+  ['/api/inventory', 'inventory'],
+  ['/api/reservations', 'inventory'],
+  ['/api/pricing', 'pricing'],
+];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
 function base64url(value: object): string {
@@ -387,9 +418,10 @@ describe('HTTP conventions', () => {
       expect(ids.filter((id) => id.includes('Controller_'))).toEqual([]);
     });
 
-    it('tags every /api operation with products', () => {
+    it("tags every /api operation with its module's tag", () => {
+      const tagOf = (path: string) => MODULE_TAGS.find(([prefix]) => path.startsWith(prefix))?.[1];
       const untagged = operations()
-        .filter(({ path, operation }) => path.startsWith('/api') && !(operation.tags ?? []).includes('products'))
+        .filter(({ path, operation }) => path.startsWith('/api') && (operation.tags ?? []).join() !== tagOf(path))
         .map(({ method, path }) => `${method} ${path}`);
 
       expect(operations().some(({ path }) => path.startsWith('/api'))).toBe(true);

@@ -1,0 +1,6 @@
+export { PricingModule } from './pricing.module';
+export { PricingService } from './pricing.service';
+export type { PriceQuote, QuoteLine, QuoteOptions } from './pricing.service';
+export type { AppliedRule, ConsideredReason, ConsideredRule } from './price-engine';
+export type { RuleKind } from './price-rule';
+export { UnknownVariantsError } from './pricing.errors';

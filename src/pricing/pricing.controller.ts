@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../shared/auth';
+import { ApiProblems } from '../shared/errors';
+import { ApiIntIdParam, IntIdPipe } from '../shared/http';
+import { PriceQuoteDto, PriceQuotesDto, QuotePriceQueryDto, QuotePricesDto } from './dto/quote.dto';
+import { PricingService } from './pricing.service';
+
+@ApiTags('pricing')
+@Controller('pricing')
+export class PricingController {
+  constructor(private readonly pricing: PricingService) {}
+
+  @Get(':variantId/price')
+  @Public()
+  @ApiIntIdParam('variantId')
+  @ApiOperation({ summary: 'Quote the price of a variant for a quantity and a customer tier, with the rules applied' })
+  @ApiOkResponse({ type: PriceQuoteDto })
+  @ApiProblems(400, 404)
+  async quotePrice(
+    @Param('variantId', new IntIdPipe('variantId')) variantId: number,
+    @Query() query: QuotePriceQueryDto,
+  ): Promise<PriceQuoteDto> {
+    const quote = await this.pricing.quote(
+      { variantId, quantity: query.quantity },
+      { tier: query.tier, explain: query.explain },
+    );
+    return PriceQuoteDto.from(quote);
+  }
+
+  @Post('quotes')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Quote many lines at once for one tier (nothing is created)' })
+  @ApiOkResponse({ type: PriceQuotesDto })
+  @ApiProblems(400, 404)
+  async quotePrices(@Body() body: QuotePricesDto): Promise<PriceQuotesDto> {
+    const tier = body.tier ?? 'STANDARD';
+    const quotes = await this.pricing.quoteMany(body.items, { tier });
+    return PriceQuotesDto.from(tier, this.pricing.currency, quotes);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryModule } from '../inventory';
+import { ProductsModule } from '../products';
+import { PricingRule } from './pricing-rule.entity';
+import { PricingRulesCache } from './pricing-rules.cache';
+import { PricingRulesController } from './pricing-rules.controller';
+import { PricingRulesService } from './pricing-rules.service';
+import { PricingController } from './pricing.controller';
+import { PricingService } from './pricing.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PricingRule]), ProductsModule, InventoryModule],
+  // "pricing/rules/..." is a static segment and wins over "pricing/:variantId/..." whatever the order.
+  controllers: [PricingRulesController, PricingController],
+  providers: [PricingRulesCache, PricingRulesService, PricingService],
+  exports: [PricingService],
+})
+export class PricingModule {}

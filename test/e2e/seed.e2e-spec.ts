@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { seedDemoData } from '../../src/cli/seed';
+import { createIsolatedDatabase, IsolatedDatabase } from '../support/pricing.factory';
+import { startTestApp, TestApp } from '../support/test-app';
+
+// The seed creates GLOBAL rules, which would change the prices other test files assert
+// in the shared database: it runs against a database of its own.
+
+const root = join(__dirname, '..', '..');
+
+function runSeedScript(database: IsolatedDatabase) {
+  return spawnSync('npm', ['run', '--silent', 'seed'], {
+    cwd: root,
+    env: { ...process.env, ...database.env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('npm run seed', () => {
+  let database: IsolatedDatabase;
+  let firstRun: ReturnType<typeof runSeedScript>;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await createIsolatedDatabase('seed');
+    firstRun = runSeedScript(database);
+    t = await startTestApp(database.env);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  /** Row counts and the latest change of everything the seed writes. */
+  async function snapshot(variantId: number) {
+    const [counts] = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM categories) AS categories, (SELECT count(*) FROM products) AS products,
+              (SELECT count(*) FROM variants) AS variants, (SELECT count(*) FROM pricing_rules) AS rules,
+              (SELECT max(updated_at) FROM pricing_rules) AS rules_updated,
+              (SELECT max(updated_at) FROM products) AS products_updated,
+              (SELECT max(updated_at) FROM variants) AS variants_updated`,
+    );
+    const movements = await t.http
+      .get(`/api/inventory/${variantId}/movements`)
+      .set('authorization', t.admin)
+      .expect(200);
+    return { ...counts, movements: movements.body.total as number };
+  }
+
+  it('creates the demo catalog, stock and rules on its first run', () => {
+    expect(firstRun.status).toBe(0);
+    expect(firstRun.stdout).toContain('created   category "Clothing"');
+    expect(firstRun.stdout).toContain('created   product "T-Shirt" at 500.00');
+    expect(firstRun.stdout).toContain('created   variant TSHIRT-BLK-M at +50.00');
+    expect(firstRun.stdout).toContain('updated   stock of TSHIRT-BLK-M: 10 on hand');
+    expect(firstRun.stdout).toContain('created   pricing rule "10+ units"');
+    expect(firstRun.stdout).toContain('created   pricing rule "Gold"');
+  });
+
+  it('changes nothing when it runs again', async () => {
+    const { variantId } = await seedDemoData(t.app);
+    const before = await snapshot(variantId);
+
+    const again = await seedDemoData(t.app);
+    const script = runSeedScript(database);
+
+    expect(again.steps.map((step) => step.outcome)).toEqual(Array(6).fill('unchanged'));
+    expect(script.status).toBe(0);
+    expect(script.stdout).toContain('Nothing to change');
+    expect(await snapshot(variantId)).toEqual(before);
+    expect(before).toMatchObject({ categories: '1', products: '1', variants: '1', rules: '2' });
+  });
+
+  it('leaves data that quotes the API example exactly', async () => {
+    const { variantId } = await seedDemoData(t.app);
+
+    const ten = await t.http.get(`/api/pricing/${variantId}/price?quantity=10&tier=GOLD`).expect(200);
+    const five = await t.http.get(`/api/pricing/${variantId}/price?quantity=5&tier=GOLD`).expect(200);
+    const stock = await t.http.get(`/api/inventory/${variantId}`).expect(200);
+
+    expect(ten.body).toMatchObject({
+      sku: 'TSHIRT-BLK-M',
+      basePrice: '550.00',
+      unitPrice: '420.75',
+      totalPrice: '4207.50',
+      appliedRules: [
+        { name: '10+ units', kind: 'QUANTITY', before: '550.00', after: '495.00' },
+        { name: 'Gold', kind: 'CUSTOMER_TIER', before: '495.00', after: '420.75' },
+      ],
+    });
+    expect(five.body).toMatchObject({ unitPrice: '467.50', totalPrice: '2337.50' });
+    expect(stock.body).toMatchObject({ onHand: 10, available: 10 });
+  });
+
+  it('puts back a demo value an admin changed, and only that', async () => {
+    const { variantId } = await seedDemoData(t.app);
+    const rules = await t.http.get('/api/pricing/rules?scopeType=GLOBAL').set('authorization', t.admin).expect(200);
+    const gold = (rules.body.items as { id: number; name: string }[]).find((rule) => rule.name === 'Gold');
+    await t.http
+      .patch(`/api/pricing/rules/${gold?.id}`)
+      .set('authorization', t.admin)
+      .send({ effect: { type: 'PERCENT_OFF', value: '20' } })
+      .expect(200);
+
+    const report = await seedDemoData(t.app);
+
+    expect(report.steps.filter((step) => step.outcome !== 'unchanged')).toEqual([
+      { what: 'pricing rule "Gold"', id: gold?.id, outcome: 'updated' },
+    ]);
+    const ten = await t.http.get(`/api/pricing/${variantId}/price?quantity=10&tier=GOLD`).expect(200);
+    expect(ten.body.unitPrice).toBe('420.75');
+  });
+});
