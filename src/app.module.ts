@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -28,6 +28,8 @@ export class AppModule {
         // The environment was validated by the caller; ConfigService serves exactly that.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: () => env }),
         LoggerModule.forRoot({
+          // Nest 11's named wildcard; nestjs-pino's default '*' makes Nest warn at every start.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: env.LOG_LEVEL,
             // Fastify has assigned the id already (see app.factory); pino-http reuses it.
