@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { validateEnv } from '../../src/shared/config';
-import { buildDataSourceOptions, createDatabaseIfMissing, dropDatabase } from '../../src/shared/database';
+import { dropDatabase } from '../../src/shared/database';
 import { startTestApp, TestApp, unique } from './test-app';
+import { createMigratedDatabase } from './test-database';
 
 export type RuleBody = Record<string, unknown>;
 
@@ -57,15 +57,7 @@ export async function createIsolatedDatabase(label: string): Promise<IsolatedDat
   const url = new URL(validateEnv(process.env).DATABASE_URL);
   url.pathname = `${url.pathname}_${label}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = url.toString();
-  await createDatabaseIfMissing(databaseUrl);
-  const env = validateEnv({ ...process.env, DATABASE_URL: databaseUrl });
-  const dataSource = new DataSource(buildDataSourceOptions(env));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  await createMigratedDatabase(validateEnv({ ...process.env, DATABASE_URL: databaseUrl }));
   return { env: { DATABASE_URL: databaseUrl }, drop: () => dropDatabase(databaseUrl) };
 }
 
