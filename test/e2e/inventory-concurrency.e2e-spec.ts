@@ -112,6 +112,19 @@ describe('inventory under concurrency', () => {
   });
 
   describe('transitions racing each other', () => {
+    const BYSTANDER_UNITS = 5;
+
+    /**
+     * Ten units, five of them held by another ACTIVE reservation: a transition applied
+     * twice would then show in the counters instead of being stopped by the CHECK
+     * constraint (reserved >= 0), so these tests see the status guard itself.
+     */
+    async function variantWithBystander(): Promise<StockedVariant> {
+      const variant = await createStockedVariant(t, 10);
+      await reserve(t, unique('bystander'), [line(variant, BYSTANDER_UNITS)]);
+      return variant;
+    }
+
     /** A reservation whose expiry falls about now, so that expiry and the other transition truly race. */
     async function reservationExpiringNow(variant: StockedVariant): Promise<ReservationView> {
       const reservation = await reserve(t, unique('racer'), [line(variant, 2)]);
@@ -140,7 +153,7 @@ describe('inventory under concurrency', () => {
     ])('expiry versus %s: one transition wins and stock moves once', async (_name, action, wonStatus, wonReason) => {
       const outcomes = new Set<string>();
       for (let round = 0; round < 12; round++) {
-        const variant = await createStockedVariant(t, 10);
+        const variant = await variantWithBystander();
         const reservation = await reservationExpiringNow(variant);
 
         await Promise.all([
@@ -154,7 +167,7 @@ describe('inventory under concurrency', () => {
         const rows = await closingRows(variant, reservation.id);
         expect(rows).toHaveLength(1);
         const stock = await stockOf(t, variant.id);
-        expect(stock.reserved).toBe(0);
+        expect(stock.reserved).toBe(BYSTANDER_UNITS);
         if (body.status === wonStatus) {
           expect(rows[0].reason).toBe(wonReason);
           expect(stock.onHand).toBe(action === 'confirm' ? 8 : 10);
@@ -169,7 +182,7 @@ describe('inventory under concurrency', () => {
     });
 
     it('processes the same expiry job delivered five times at once as one release', async () => {
-      const variant = await createStockedVariant(t, 10);
+      const variant = await variantWithBystander();
       const reservation = await reserve(t, unique('twice'), [line(variant, 4)]);
       await t.dataSource.query(`UPDATE reservations SET expires_at = now() WHERE id = $1`, [reservation.id]);
 
@@ -177,11 +190,11 @@ describe('inventory under concurrency', () => {
 
       const rows = await closingRows(variant, reservation.id);
       expect(rows).toEqual([expect.objectContaining({ reason: 'EXPIRE', reservedDelta: -4 })]);
-      expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
+      expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: BYSTANDER_UNITS });
     });
 
     it('lets one of two concurrent cancels win and answers the other 409', async () => {
-      const variant = await createStockedVariant(t, 10);
+      const variant = await variantWithBystander();
       const reservation = await reserve(t, 'canceller', [line(variant, 3)]);
 
       const responses = await Promise.all(
@@ -192,7 +205,7 @@ describe('inventory under concurrency', () => {
 
       expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
       expect(await closingRows(variant, reservation.id)).toHaveLength(1);
-      expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
+      expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: BYSTANDER_UNITS });
     });
   });
 
