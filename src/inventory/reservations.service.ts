@@ -138,8 +138,19 @@ export class ReservationsService {
     };
   }
 
-  /** The reservation, if `principal` may see it: its owner or an admin. Others get 404. */
+  /**
+   * The reservation, if `principal` may see it: its owner or an admin. Others get 404.
+   * One found ACTIVE past its expiry is expired first, so nobody is shown a hold that
+   * no longer counts (its job or the sweep may simply not have run yet).
+   */
   async get(id: string, principal?: Principal): Promise<ReservationView> {
+    const reservation = await this.load(id, principal);
+    if (reservation.status !== 'ACTIVE' || reservation.expiresAt.getTime() > Date.now()) return reservation;
+    await this.closeInTransaction([id], 'EXPIRE', null);
+    return this.load(id, principal);
+  }
+
+  private async load(id: string, principal?: Principal): Promise<ReservationView> {
     const reservation = await this.dataSource.getRepository(Reservation).findOne({
       where: { id },
       relations: { items: true },

@@ -194,6 +194,46 @@ describe('inventory reservations', () => {
       expect(JSON.stringify(foreign.body)).not.toContain(String(reservation.total));
     });
 
+    it('expires a reservation it finds past its expiry before answering, so no reader sees a stale hold', async () => {
+      const customer = newCustomer();
+      const variant = await createStockedVariant(t, 4);
+      const reservation = await reserve(t, customer.id, [line(variant, 3)], 'cart-7');
+      await makeOverdue(t, reservation.id);
+      const recorder = recordEvents(t, ['reservation.released']);
+
+      try {
+        const response = await getReservation(reservation.id, customer.token).expect(200);
+
+        expect(response.body.status).toBe('EXPIRED');
+        expect(response.body.closedAt).not.toBeNull();
+        expect(recorder.events).toEqual([
+          {
+            name: 'reservation.released',
+            payload: { reservationId: reservation.id, ownerId: customer.id, ownerRef: 'cart-7', reason: 'EXPIRED' },
+          },
+        ]);
+      } finally {
+        recorder.stop();
+      }
+      expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 4, reserved: 0 });
+      const releases = (await ledgerOf(t, variant.id)).filter((row) => row.reason === 'EXPIRE');
+      expect(releases).toHaveLength(1);
+      await getReservation(reservation.id, customer.token).expect(200);
+      expect((await ledgerOf(t, variant.id)).filter((row) => row.reason === 'EXPIRE')).toHaveLength(1);
+      expect(await auditDrift(t)).toEqual([]);
+    });
+
+    it("does not let another customer's read touch a reservation", async () => {
+      const owner = newCustomer();
+      const variant = await createStockedVariant(t, 4);
+      const reservation = await reserve(t, owner.id, [line(variant, 3)]);
+      await makeOverdue(t, reservation.id);
+
+      expectProblem(await getReservation(reservation.id, newCustomer().token), 404, 'NOT_FOUND');
+
+      expect(await statusInDatabase(reservation.id)).toBe('ACTIVE');
+    });
+
     it('answers 404 NOT_FOUND for an unknown id to an admin', async () => {
       const response = await getReservation(UNKNOWN_RESERVATION, t.admin);
 
