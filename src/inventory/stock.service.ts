@@ -119,15 +119,19 @@ export class StockService {
    * variant's movements stay readable; only a variant that never existed is 404.
    */
   async movements(variantId: number, limit: number, offset: number): Promise<[StockMovementView[], number]> {
-    const [{ count }]: { count: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM stock_movements WHERE variant_id = $1`,
-      [variantId],
-    );
+    // One snapshot for the count and the page: rows appended meanwhile would make them disagree.
+    const [rows, count] = await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const [{ total }]: { total: number }[] = await tx.query(
+        `SELECT count(*)::int AS total FROM stock_movements WHERE variant_id = $1`,
+        [variantId],
+      );
+      const page: MovementRow[] = await tx.query(
+        `SELECT * FROM stock_movements WHERE variant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
+        [variantId, limit, offset],
+      );
+      return [page, total] as const;
+    });
     if (count === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
-    const rows: MovementRow[] = await this.dataSource.query(
-      `SELECT * FROM stock_movements WHERE variant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
-      [variantId, limit, offset],
-    );
     return [rows.map(toMovementView), count];
   }
 
