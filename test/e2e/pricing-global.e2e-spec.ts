@@ -1,5 +1,12 @@
 import { createCatalog, createCategory, createProduct, createVariant } from '../support/catalog.factory';
-import { createRule, quote, ruleBody, startIsolatedTestApp, unitPriceOf } from '../support/pricing.factory';
+import {
+  createRule,
+  createSeedRules,
+  quote,
+  ruleBody,
+  startIsolatedTestApp,
+  unitPriceOf,
+} from '../support/pricing.factory';
 import { TestApp } from '../support/test-app';
 
 // A GLOBAL rule changes every quote in its database, so these tests run on a database
@@ -26,19 +33,7 @@ describe('pricing with GLOBAL rules', () => {
     }
   });
 
-  const seedRules = async () => {
-    const volume = await createRule(t, ruleBody(GLOBAL, { name: '10+ units', condition: { minQuantity: 10 } }));
-    const gold = await createRule(
-      t,
-      ruleBody(GLOBAL, {
-        name: 'Gold',
-        kind: 'CUSTOMER_TIER',
-        condition: { tier: 'GOLD' },
-        effect: { type: 'PERCENT_OFF', value: '15' },
-      }),
-    );
-    return { volume, gold };
-  };
+  const seedRules = () => createSeedRules(t, GLOBAL);
 
   it('creates a GLOBAL rule, answered with a null scope id', async () => {
     const response = await t.http

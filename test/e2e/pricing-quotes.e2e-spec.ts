@@ -1,5 +1,5 @@
 import { createCatalog, createCategory, createProduct, createVariant } from '../support/catalog.factory';
-import { createRule, quote, ruleBody, unitPriceOf } from '../support/pricing.factory';
+import { createRule, createSeedRules, quote, ruleBody, unitPriceOf } from '../support/pricing.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -48,16 +48,7 @@ describe('pricing quotes', () => {
     it('reproduces the seed numbers with the same two rules scoped to the product', async () => {
       const { productId, variantId } = await createCatalog(t);
       const scope = { type: 'PRODUCT', id: productId };
-      const volume = await createRule(t, ruleBody(scope, { name: '10+ units', condition: { minQuantity: 10 } }));
-      const gold = await createRule(
-        t,
-        ruleBody(scope, {
-          name: 'Gold',
-          kind: 'CUSTOMER_TIER',
-          condition: { tier: 'GOLD' },
-          effect: { type: 'PERCENT_OFF', value: '15' },
-        }),
-      );
+      const { volume, gold } = await createSeedRules(t, scope);
 
       const ten = await quote(t, variantId, { quantity: 10, tier: 'GOLD' }).expect(200);
       const five = await quote(t, variantId, { quantity: 5, tier: 'GOLD' }).expect(200);

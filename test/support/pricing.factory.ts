@@ -27,6 +27,21 @@ export async function createRule(t: TestApp, body: RuleBody): Promise<Record<str
   return response.body;
 }
 
+/** The two rules of the seed and API.md's example, "10+ units: 10 % off" and "Gold: 15 % off", in one scope. */
+export async function createSeedRules(t: TestApp, scope: { type: string; id?: number | null }) {
+  const volume = await createRule(t, ruleBody(scope, { name: '10+ units', condition: { minQuantity: 10 } }));
+  const gold = await createRule(
+    t,
+    ruleBody(scope, {
+      name: 'Gold',
+      kind: 'CUSTOMER_TIER',
+      condition: { tier: 'GOLD' },
+      effect: { type: 'PERCENT_OFF', value: '15' },
+    }),
+  );
+  return { volume, gold };
+}
+
 /** GET /api/pricing/:variantId/price with the given query; asserts nothing. */
 export function quote(t: TestApp, variantId: number, query: Record<string, string | number | boolean> = {}) {
   return t.http.get(`/api/pricing/${variantId}/price`).query(query);
