@@ -105,6 +105,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('products', 'Catalog: categories, products and variants')
     .addTag('inventory', 'Stock levels, the movement ledger and reservations')
     .addTag('pricing', 'Pricing rules and explainable price quotes')
+    .addTag('cart', "The caller's cart and its checkout into a stock reservation")
     .addTag('health', 'Liveness and readiness')
     .build();
   return SwaggerModule.createDocument(app, config, {

@@ -8,6 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
 import { PricingModule } from './pricing';
@@ -69,6 +70,7 @@ export class AppModule {
         ProductsModule,
         InventoryModule,
         PricingModule,
+        CartModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

@@ -3,11 +3,11 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestj
 import { ConfigService } from '@nestjs/config';
 import type { JobOptions, Queue } from 'bull';
 import { Env } from '../shared/config';
+import { logQueueErrors } from '../shared/queue';
 
 export const RESERVATIONS_QUEUE = 'reservations';
 export const EXPIRE_JOB = 'expire';
 export const SWEEP_JOB = 'sweep';
-const ERROR_LOG_INTERVAL_MS = 60_000;
 
 export interface ExpireJobData {
   reservationId: string;
@@ -31,16 +31,8 @@ export class ReservationExpiryQueue implements OnModuleInit, OnApplicationBootst
     private readonly config: ConfigService<Env, true>,
   ) {}
 
-  private lastErrorLoggedAt = 0;
-
   onModuleInit(): void {
-    // Without a listener Bull prints Redis errors to the console; with Redis down they
-    // repeat on every reconnect attempt, so they are logged at most once a minute.
-    this.queue.on('error', (error: unknown) => {
-      if (Date.now() - this.lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
-      this.lastErrorLoggedAt = Date.now();
-      this.logger.warn({ err: error }, 'The reservations queue cannot reach Redis; the sweep will catch up');
-    });
+    logQueueErrors(this.queue, this.logger, 'The reservations queue cannot reach Redis; the sweep will catch up');
   }
 
   onApplicationBootstrap(): void {

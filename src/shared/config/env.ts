@@ -80,6 +80,13 @@ export class Env {
   @Max(3600)
   PRICING_RULES_REFRESH_SECONDS = 10;
 
+  /** How long an Idempotency-Key and its stored response are kept (24 h); older keys may be used afresh. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a three-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
 

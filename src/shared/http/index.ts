@@ -2,3 +2,4 @@ export * from './id.pipe';
 export * from './field-decorators';
 export * from './pagination';
 export * from './validation.pipe';
+export * from './idempotency-key';

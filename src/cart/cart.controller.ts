@@ -1,0 +1,110 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ReservationDto } from '../inventory';
+import { CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
+import { ApiProblems } from '../shared/errors';
+import { ApiIdempotencyKey, ApiUuidParam, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey, UuidPipe } from '../shared/http';
+import { CartService } from './cart.service';
+import { CheckoutService } from './checkout.service';
+import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
+import { IdempotentResult } from './idempotency.service';
+
+const REPLAYED_HEADER_DOC = {
+  [IDEMPOTENT_REPLAYED_HEADER]: {
+    description: '"true" when this repeats the stored answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+@ApiTags('cart')
+@Controller('cart')
+@CustomerOnly()
+export class CartController {
+  constructor(
+    private readonly carts: CartService,
+    private readonly checkouts: CheckoutService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's active cart (an empty one, id null, when there is none)" })
+  @ApiOkResponse({ type: CartDto })
+  getCart(@CurrentPrincipal() principal: Principal): Promise<CartDto> {
+    return this.carts.getCart(principal);
+  }
+
+  @Post('items')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Add units of a variant to the cart, priced for the caller’s tier',
+    description:
+      'Adds to the line when the variant is already in the cart, and prices the line again. ' +
+      '409 INSUFFICIENT_STOCK when the line would hold more than is available (nothing is reserved until checkout); ' +
+      '404 for an unknown or deleted variant.',
+  })
+  @ApiCreatedResponse({ type: CartItemDto, headers: REPLAYED_HEADER_DOC })
+  @ApiProblems(400, 404, 409)
+  async addCartItem(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: AddCartItemDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CartItemDto> {
+    return answer(reply, await this.carts.addItem(principal, body, idempotencyKey));
+  }
+
+  @Patch('items/:itemId')
+  @ApiUuidParam('itemId')
+  @ApiOperation({
+    summary: 'Set the quantity of a line of the cart; the line is priced again',
+    description: '409 INSUFFICIENT_STOCK when more than is available; 404 for a line not in the caller’s active cart.',
+  })
+  @ApiOkResponse({ type: CartItemDto })
+  @ApiProblems(400, 404, 409)
+  updateCartItem(
+    @CurrentPrincipal() principal: Principal,
+    @Param('itemId', new UuidPipe('itemId')) itemId: string,
+    @Body() body: UpdateCartItemDto,
+  ): Promise<CartItemDto> {
+    return this.carts.updateItem(principal, itemId, body.quantity);
+  }
+
+  @Delete('items/:itemId')
+  @HttpCode(204)
+  @ApiUuidParam('itemId')
+  @ApiOperation({ summary: 'Remove a line from the cart' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 404)
+  async removeCartItem(
+    @CurrentPrincipal() principal: Principal,
+    @Param('itemId', new UuidPipe('itemId')) itemId: string,
+  ): Promise<void> {
+    await this.carts.removeItem(principal, itemId);
+  }
+
+  @Post('checkout')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Reserve every line of the cart at its price snapshot, or none',
+    description:
+      'The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or ' +
+      'cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. ' +
+      '409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart.',
+  })
+  @ApiCreatedResponse({ type: ReservationDto, headers: REPLAYED_HEADER_DOC })
+  @ApiProblems(400, 409)
+  async checkoutCart(
+    @CurrentPrincipal() principal: Principal,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReservationDto> {
+    return answer(reply, await this.checkouts.checkout(principal, idempotencyKey));
+  }
+}
+
+/** The body of a possibly replayed result, with the stored status and the replay header. */
+function answer<T>(reply: FastifyReply, result: IdempotentResult<T>): T {
+  void reply.status(result.status);
+  if (result.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  return result.body;
+}

@@ -1,0 +1,40 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryModule } from '../inventory';
+import { PricingModule } from '../pricing';
+import { ProductsModule } from '../products';
+import { Cart } from './cart.entity';
+import { CartItem } from './cart-item.entity';
+import { CartController } from './cart.controller';
+import { CartService } from './cart.service';
+import { CheckoutService } from './checkout.service';
+import { IdempotencyKey } from './idempotency-key.entity';
+import {
+  CART_MAINTENANCE_QUEUE,
+  IdempotencyPurgeProcessor,
+  IdempotencyPurgeScheduler,
+} from './idempotency-purge.queue';
+import { IdempotencyService } from './idempotency.service';
+import { ReservationReleasedListener } from './reservation-released.listener';
+
+/** The top of the module graph: nothing imports cart. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Cart, CartItem, IdempotencyKey]),
+    BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE }),
+    ProductsModule,
+    PricingModule,
+    InventoryModule,
+  ],
+  controllers: [CartController],
+  providers: [
+    CartService,
+    CheckoutService,
+    IdempotencyService,
+    IdempotencyPurgeScheduler,
+    IdempotencyPurgeProcessor,
+    ReservationReleasedListener,
+  ],
+})
+export class CartModule {}

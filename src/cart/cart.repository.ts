@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Cart } from './cart.entity';
+import { CartItem } from './cart-item.entity';
+
+/** A cart with its lines, read together. */
+export interface CartWithItems {
+  cart: Cart;
+  items: CartItem[];
+}
+
+/** The customer's ACTIVE cart with its lines in the order they were added, or null. */
+export async function findActiveCart(
+  manager: EntityManager | DataSource,
+  customerId: string,
+): Promise<CartWithItems | null> {
+  const cart = await manager.getRepository(Cart).findOne({
+    where: { customerId, status: 'ACTIVE' },
+    relations: { items: true },
+    order: { items: { createdAt: 'ASC', id: 'ASC' } },
+  });
+  if (!cart) return null;
+  const { items = [], ...rest } = cart;
+  return { cart: rest as Cart, items };
+}
+
+/**
+ * Locks the customer's ACTIVE cart row (FOR UPDATE). A row another transaction checks
+ * out while we wait no longer matches once we get it, and null comes back.
+ */
+export function lockActiveCart(tx: EntityManager, customerId: string): Promise<Cart | null> {
+  return tx.getRepository(Cart).findOne({
+    where: { customerId, status: 'ACTIVE' },
+    lock: { mode: 'pessimistic_write' },
+  });
+}
+
+/** Locks one cart row by id, whatever its status. */
+export function lockCart(tx: EntityManager, id: string): Promise<Cart | null> {
+  return tx.getRepository(Cart).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+}
+
+/**
+ * The customer's ACTIVE cart, locked, opening one if there is none. Two first adds racing
+ * meet at the partial unique index: the loser's insert does nothing and it locks the
+ * winner's cart instead.
+ */
+export async function lockOrOpenActiveCart(tx: EntityManager, customerId: string): Promise<Cart> {
+  const existing = await lockActiveCart(tx, customerId);
+  if (existing) return existing;
+  await tx.query(
+    `INSERT INTO carts (id, customer_id, status) VALUES ($1, $2, 'ACTIVE')
+     ON CONFLICT (customer_id) WHERE status = 'ACTIVE' DO NOTHING`,
+    [randomUUID(), customerId],
+  );
+  const opened = await lockActiveCart(tx, customerId);
+  if (!opened) throw new Error(`No active cart for ${customerId} right after opening one`);
+  return opened;
+}
+
+/** Marks a change to the cart, so a checkout that read it before knows to stop. */
+export async function touchCart(tx: EntityManager, cartId: string): Promise<void> {
+  await tx.getRepository(Cart).increment({ id: cartId }, 'version', 1);
+}

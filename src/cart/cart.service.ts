@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { InsufficientStockError, InventoryService } from '../inventory';
+import { PriceQuote, PricingService } from '../pricing';
+import { Principal } from '../shared/auth';
+import { DomainError } from '../shared/errors';
+import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
+import { Cart, MAX_CART_LINES } from './cart.entity';
+import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
+import { CartWithItems, findActiveCart, lockActiveCart, lockOrOpenActiveCart, touchCart } from './cart.repository';
+import { CartDto, CartItemDto } from './dto/cart.dto';
+import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
+
+/** Times a change is re-planned when another request changed the line meanwhile. */
+const MAX_PLAN_ATTEMPTS = 3;
+
+/** A quoted change to one line, checked against stock, to apply if the line is still as read. */
+interface LinePlan {
+  /** The cart read, or null when the customer had none. */
+  cartId: string | null;
+  variantId: number;
+  /** The line's quantity when read (0: no line yet); the write goes ahead only if unchanged. */
+  quantityBefore: number;
+  quote: PriceQuote;
+}
+
+/** Thrown inside a write when the line moved since it was planned: plan again. */
+class StalePlanError extends Error {}
+
+/**
+ * The customer's active cart and its lines. Prices are quoted (with the token's tier) and
+ * stock checked before each write's transaction; the write, under the cart's row lock,
+ * only checks that the line is still as it was read.
+ */
+@Injectable()
+export class CartService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pricing: PricingService,
+    private readonly inventory: InventoryService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  /** The caller's active cart; an empty one (id null) when there is none. */
+  async getCart(principal: Principal): Promise<CartDto> {
+    const active = await findActiveCart(this.dataSource, principal.customerId);
+    const cart = active ? { ...active.cart, items: active.items } : { id: null, status: 'ACTIVE' as const, items: [] };
+    return CartDto.from(cart, this.pricing.currency);
+  }
+
+  /** Adds units of a variant: to its line when there is one, else as a new line (opening a cart if needed). */
+  async addItem(
+    principal: Principal,
+    input: { variantId: number; quantity: number },
+    idempotencyKey?: string,
+  ): Promise<IdempotentResult<CartItemDto>> {
+    const request = idempotencyKey
+      ? {
+          customerId: principal.customerId,
+          key: idempotencyKey,
+          operation: 'addCartItem',
+          payload: { variantId: input.variantId, quantity: input.quantity },
+        }
+      : undefined;
+    const replay = await this.idempotency.replayOf<CartItemDto>(request);
+    if (replay) return replay;
+
+    return this.replayingOnFailure(request, () =>
+      this.withFreshPlan(
+        async () => {
+          const active = await findActiveCart(this.dataSource, principal.customerId);
+          const line = active?.items.find((item) => item.variantId === input.variantId);
+          if (!line && (active?.items.length ?? 0) >= MAX_CART_LINES) throw new CartFullError();
+          const quantityBefore = line?.quantity ?? 0;
+          return this.plan(
+            principal,
+            active?.cart.id ?? null,
+            input.variantId,
+            quantityBefore,
+            quantityBefore + input.quantity,
+          );
+        },
+        (plan) =>
+          this.idempotency.transaction(request, 201, async (tx) => {
+            const cart = await lockOrOpenActiveCart(tx, principal.customerId);
+            const item = await this.applyPlan(tx, cart, plan);
+            return CartItemDto.from(item);
+          }),
+      ),
+    );
+  }
+
+  /** Sets a line's quantity and prices it again (a volume break may now apply). */
+  async updateItem(principal: Principal, itemId: string, quantity: number): Promise<CartItemDto> {
+    const { body } = await this.withFreshPlan(
+      async () => {
+        const { cart, item } = await this.getOwnItem(principal, itemId);
+        return this.plan(principal, cart.id, item.variantId, item.quantity, quantity);
+      },
+      (plan) =>
+        this.dataSource.transaction(async (tx) => {
+          const cart = await lockActiveCart(tx, principal.customerId);
+          if (!cart || cart.id !== plan.cartId) throw new CartItemNotFoundError(itemId);
+          const item = await this.applyPlan(tx, cart, plan, itemId);
+          return { status: 200, body: CartItemDto.from(item), replayed: false };
+        }),
+    );
+    return body;
+  }
+
+  async removeItem(principal: Principal, itemId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const cart = await lockActiveCart(tx, principal.customerId);
+      const result = cart ? await tx.getRepository(CartItem).delete({ id: itemId, cartId: cart.id }) : null;
+      if (!cart || !result?.affected) throw new CartItemNotFoundError(itemId);
+      await touchCart(tx, cart.id);
+    });
+  }
+
+  /** A line of the caller's active cart; another customer's, or a checked-out one's, is 404. */
+  private async getOwnItem(principal: Principal, itemId: string): Promise<{ cart: Cart; item: CartItem }> {
+    const active: CartWithItems | null = await findActiveCart(this.dataSource, principal.customerId);
+    const item = active?.items.find((line) => line.id === itemId);
+    if (!active || !item) throw new CartItemNotFoundError(itemId);
+    return { cart: active.cart, item };
+  }
+
+  /** Quotes the line's new quantity with the caller's tier and checks it against available stock. */
+  private async plan(
+    principal: Principal,
+    cartId: string | null,
+    variantId: number,
+    quantityBefore: number,
+    quantityAfter: number,
+  ): Promise<LinePlan> {
+    if (quantityAfter > MAX_LINE_QUANTITY) throw new LineQuantityTooLargeError(quantityAfter);
+    // Unknown and deleted variants fail here with 404, before anything is written.
+    const quote = await this.pricing.quote({ variantId, quantity: quantityAfter }, { tier: principal.tier });
+    const stock = await this.inventory.getAvailability([variantId]);
+    const available = stock.get(variantId)?.available ?? 0;
+    if (available < quantityAfter) {
+      throw new InsufficientStockError([{ variantId, requested: quantityAfter, available }]);
+    }
+    return { cartId, variantId, quantityBefore, quote };
+  }
+
+  /**
+   * Writes the planned line into the locked `cart` if the line is as it was read; the
+   * price snapshot is the plan's quote. `itemId` names the line an update is meant for.
+   */
+  private async applyPlan(tx: EntityManager, cart: Cart, plan: LinePlan, itemId?: string): Promise<CartItem> {
+    const items = tx.getRepository(CartItem);
+    const current = await items.findOneBy({ cartId: cart.id, variantId: plan.variantId });
+    if (itemId !== undefined && current?.id !== itemId) throw new CartItemNotFoundError(itemId);
+    const unchanged =
+      (plan.cartId === null || plan.cartId === cart.id) && (current?.quantity ?? 0) === plan.quantityBefore;
+    if (!unchanged) throw new StalePlanError();
+    if (!current && (await items.countBy({ cartId: cart.id })) >= MAX_CART_LINES) throw new CartFullError();
+
+    const { quote } = plan;
+    const snapshot = {
+      sku: quote.sku,
+      productName: quote.productName,
+      quantity: quote.quantity,
+      unitPrice: quote.unitPrice,
+      basePrice: quote.basePrice,
+      appliedRules: quote.appliedRules.map((rule) => ({
+        ruleId: rule.ruleId,
+        name: rule.name,
+        kind: rule.kind,
+        beforeMinor: rule.before.minor,
+        afterMinor: rule.after.minor,
+      })),
+      pricedAt: quote.pricedAt,
+    };
+    let line: CartItem;
+    if (current) {
+      line = items.merge(current, snapshot);
+      await items.update({ id: current.id }, snapshot);
+    } else {
+      line = items.create({ id: randomUUID(), cartId: cart.id, variantId: plan.variantId, ...snapshot });
+      await items.insert(line);
+    }
+    await touchCart(tx, cart.id);
+    return line;
+  }
+
+  /**
+   * A request that fails may have lost a race with its own duplicate: planned against the
+   * cart as it was before the duplicate committed, it finds the stock or line changed by
+   * it. Then the duplicate's stored answer is the right one.
+   */
+  private async replayingOnFailure<T>(
+    request: IdempotentRequest | undefined,
+    run: () => Promise<IdempotentResult<T>>,
+  ): Promise<IdempotentResult<T>> {
+    try {
+      return await run();
+    } catch (error) {
+      const replay = error instanceof DomainError ? await this.idempotency.replayOf<T>(request) : null;
+      if (replay) return replay;
+      throw error;
+    }
+  }
+
+  /** Plans outside any transaction and writes inside one; plans again when the line moved in between. */
+  private async withFreshPlan<T>(
+    plan: () => Promise<LinePlan>,
+    write: (plan: LinePlan) => Promise<IdempotentResult<T>>,
+  ): Promise<IdempotentResult<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const planned = await plan();
+      try {
+        return await write(planned);
+      } catch (error) {
+        if (!(error instanceof StalePlanError)) throw error;
+        if (attempt >= MAX_PLAN_ATTEMPTS) throw new CartChangedError();
+      }
+    }
+  }
+}

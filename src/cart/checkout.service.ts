@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { InventoryService, ReservationDto } from '../inventory';
+import { CatalogService } from '../products';
+import { Principal } from '../shared/auth';
+import { DomainError } from '../shared/errors';
+import { CartChangedError, CartEmptyError, VariantsNotForSaleError } from './cart.errors';
+import { Cart } from './cart.entity';
+import { findActiveCart, lockCart } from './cart.repository';
+import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
+
+/**
+ * Turns the caller's active cart into a stock reservation, every line or none.
+ *
+ * Everything that can be read is read before the transaction (the lines with their price
+ * snapshots, which variants are still sold). The transaction then holds as little as it
+ * can: it claims the idempotency key, locks the cart row and checks nobody changed it,
+ * lets inventory lock the stock rows (ascending variant id) and reserve, marks the cart
+ * CHECKED_OUT and stores the answer. The expiry job and events follow the commit.
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+    private readonly inventory: InventoryService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async checkout(principal: Principal, idempotencyKey?: string): Promise<IdempotentResult<ReservationDto>> {
+    const request: IdempotentRequest | undefined = idempotencyKey
+      ? { customerId: principal.customerId, key: idempotencyKey, operation: 'checkoutCart', payload: null }
+      : undefined;
+    const replay = await this.idempotency.replayOf<ReservationDto>(request);
+    if (replay) return replay;
+
+    try {
+      return await this.reserveCart(principal, request);
+    } catch (error) {
+      // Lost the race with a duplicate of this very request: answer what it answered.
+      const earlier = error instanceof DomainError ? await this.idempotency.replayOf<ReservationDto>(request) : null;
+      if (earlier) return earlier;
+      throw error;
+    }
+  }
+
+  private async reserveCart(
+    principal: Principal,
+    request: IdempotentRequest | undefined,
+  ): Promise<IdempotentResult<ReservationDto>> {
+    const active = await findActiveCart(this.dataSource, principal.customerId);
+    if (!active || active.items.length === 0) throw new CartEmptyError();
+    const { cart, items } = active;
+
+    const sold = await this.catalog.findVariants(items.map((item) => item.variantId));
+    const discontinued = items.filter((item) => !sold.has(item.variantId));
+    if (discontinued.length > 0) {
+      throw new VariantsNotForSaleError(
+        discontinued.map((item) => ({ variantId: item.variantId, requested: item.quantity })),
+      );
+    }
+
+    return this.idempotency.transaction(request, 201, async (tx) => {
+      const locked = await lockCart(tx, cart.id);
+      if (!isUnchanged(locked, cart)) throw new CartChangedError();
+
+      const reservation = await this.inventory.reserve(tx, {
+        ownerId: principal.customerId,
+        ownerRef: cart.id,
+        lines: items.map((item) => ({
+          variantId: item.variantId,
+          sku: item.sku,
+          quantity: item.quantity,
+          unitPrice: item.unitPrice,
+        })),
+      });
+      await tx.getRepository(Cart).update(
+        { id: cart.id },
+        {
+          status: 'CHECKED_OUT',
+          reservationId: reservation.id,
+          checkedOutAt: reservation.createdAt,
+          version: cart.version + 1,
+        },
+      );
+      return ReservationDto.from(reservation);
+    });
+  }
+}
+
+/** The locked row is the cart that was read: still ACTIVE, no line changed since. */
+function isUnchanged(locked: Cart | null, read: Cart): boolean {
+  return locked !== null && locked.status === 'ACTIVE' && locked.version === read.version;
+}
