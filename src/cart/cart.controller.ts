@@ -4,7 +4,14 @@ import type { FastifyReply } from 'fastify';
 import { ReservationDto } from '../inventory';
 import { CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
-import { ApiIdempotencyKey, ApiUuidParam, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey, UuidPipe } from '../shared/http';
+import {
+  ApiIdempotencyKey,
+  ApiUuidParam,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyKey,
+  NoBody,
+  UuidPipe,
+} from '../shared/http';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
@@ -96,6 +103,7 @@ export class CartController {
   async checkoutCart(
     @CurrentPrincipal() principal: Principal,
     @IdempotencyKey() idempotencyKey: string | undefined,
+    @NoBody() _body: undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationDto> {
     return answer(reply, await this.checkouts.checkout(principal, idempotencyKey));

@@ -37,17 +37,26 @@ export class LineQuantityTooLargeError extends ValidationFailedError {
   }
 }
 
+export interface UnsellableLine {
+  variantId: number;
+  requested: number;
+  available: number;
+}
+
 /**
- * Lines whose variant was deleted after they were added: nothing of them can be sold, so
- * checkout answers as for a shortfall, with `available` 0, and the customer removes them.
+ * Checkout found lines whose variant was deleted after they were added (nothing of them
+ * can be sold: `available` 0) and possibly lines short of stock. It answers as for a
+ * shortfall, listing every such line at once, so the customer fixes the cart in one go.
  */
-export class VariantsNotForSaleError extends DomainError {
-  constructor(lines: { variantId: number; requested: number }[]) {
-    super(
-      ErrorCode.INSUFFICIENT_STOCK,
-      `No longer sold: ${lines.map((line) => `variant ${line.variantId}`).join(', ')}; remove these lines from the cart`,
-      { lines: lines.map((line) => ({ ...line, available: 0 })) },
-    );
+export class CartLinesNotForSaleError extends DomainError {
+  constructor(discontinued: UnsellableLine[], short: UnsellableLine[]) {
+    const describe = (line: UnsellableLine) =>
+      `variant ${line.variantId} (${line.requested} requested, ${line.available} available)`;
+    const parts = [`no longer sold: ${discontinued.map(describe).join(', ')}`];
+    if (short.length > 0) parts.push(`not enough stock: ${short.map(describe).join(', ')}`);
+    super(ErrorCode.INSUFFICIENT_STOCK, `Some lines cannot be sold, ${parts.join('; ')}`, {
+      lines: [...discontinued, ...short].sort((a, b) => a.variantId - b.variantId),
+    });
   }
 }
 

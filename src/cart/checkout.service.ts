@@ -5,8 +5,9 @@ import { InventoryService, ReservationDto } from '../inventory';
 import { CatalogService } from '../products';
 import { Principal } from '../shared/auth';
 import { DomainError } from '../shared/errors';
-import { CartChangedError, CartEmptyError, VariantsNotForSaleError } from './cart.errors';
+import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './cart.errors';
 import { Cart } from './cart.entity';
+import { CartItem } from './cart-item.entity';
 import { findActiveCart, lockCart } from './cart.repository';
 import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
@@ -53,13 +54,7 @@ export class CheckoutService {
     if (!active || active.items.length === 0) throw new CartEmptyError();
     const { cart, items } = active;
 
-    const sold = await this.catalog.findVariants(items.map((item) => item.variantId));
-    const discontinued = items.filter((item) => !sold.has(item.variantId));
-    if (discontinued.length > 0) {
-      throw new VariantsNotForSaleError(
-        discontinued.map((item) => ({ variantId: item.variantId, requested: item.quantity })),
-      );
-    }
+    await this.assertStillSold(items);
 
     return this.idempotency.transaction(request, 201, async (tx) => {
       const locked = await lockCart(tx, cart.id);
@@ -86,6 +81,30 @@ export class CheckoutService {
       );
       return ReservationDto.from(reservation);
     });
+  }
+
+  /**
+   * Inventory does not know the catalog, so lines whose variant was deleted since they
+   * were added are caught here. Their error also lists the lines short of stock (read
+   * without locks: reserve checks again under them), so one answer names every problem.
+   */
+  private async assertStillSold(items: CartItem[]): Promise<void> {
+    const sold = await this.catalog.findVariants(items.map((item) => item.variantId));
+    const discontinued = items.filter((item) => !sold.has(item.variantId));
+    if (discontinued.length === 0) return;
+    const live = items.filter((item) => sold.has(item.variantId));
+    const stock = await this.inventory.getAvailability(live.map((item) => item.variantId));
+    const short = live
+      .map((item) => ({
+        variantId: item.variantId,
+        requested: item.quantity,
+        available: stock.get(item.variantId)?.available ?? 0,
+      }))
+      .filter((line) => line.available < line.requested);
+    throw new CartLinesNotForSaleError(
+      discontinued.map((item) => ({ variantId: item.variantId, requested: item.quantity, available: 0 })),
+      short,
+    );
   }
 }
 

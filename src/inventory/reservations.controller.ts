@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
-import { ApiUuidParam, UuidPipe } from '../shared/http';
+import { ApiUuidParam, NoBody, UuidPipe } from '../shared/http';
 import { ReservationDto } from './dto/reservation.dto';
 import { ReservationsService } from './reservations.service';
 
@@ -37,6 +37,7 @@ export class ReservationsController {
   async confirmReservation(
     @Param('id', new UuidPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
+    @NoBody() _body: undefined,
   ): Promise<ReservationDto> {
     return ReservationDto.from(await this.reservations.confirm(id, principal));
   }
@@ -54,6 +55,7 @@ export class ReservationsController {
   async cancelReservation(
     @Param('id', new UuidPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
+    @NoBody() _body: undefined,
   ): Promise<ReservationDto> {
     return ReservationDto.from(await this.reservations.cancel(id, principal));
   }

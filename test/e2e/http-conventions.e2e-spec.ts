@@ -10,7 +10,8 @@ interface OpenApiOperation {
   operationId?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  parameters?: { name: string; in: string; required?: boolean; schema?: { type?: string; format?: string } }[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
 type OpenApiDocument = {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -48,11 +49,26 @@ const EXPECTED_OPERATION_IDS = [
   'deletePricingRule',
   'quotePrice',
   'quotePrices',
+  'getCart',
+  'addCartItem',
+  'updateCartItem',
+  'removeCartItem',
+  'checkoutCart',
   'checkLiveness',
   'checkReadiness',
 ];
+/** Operations for any valid token, acting on the caller's own resources. */
+const CUSTOMER_OPERATION_IDS = [
+  'getReservation',
+  'cancelReservation',
+  'getCart',
+  'addCartItem',
+  'updateCartItem',
+  'removeCartItem',
+  'checkoutCart',
+];
 const ADMIN_OPERATION_IDS = [
-  ...EXPECTED_OPERATION_IDS.filter((id) => /^(create|update|delete)/.test(id)),
+  ...EXPECTED_OPERATION_IDS.filter((id) => /^(create|update|delete)/.test(id) && !CUSTOMER_OPERATION_IDS.includes(id)),
   'setStock',
   'adjustStock',
   'listStockMovements',
@@ -67,7 +83,21 @@ const MODULE_TAGS: [prefix: string, tag: string][] = [
   ['/api/inventory', 'inventory'],
   ['/api/reservations', 'inventory'],
   ['/api/pricing', 'pricing'],
+  ['/api/cart', 'cart'],
 ];
+/**
+ * The answers each cart operation documents: the success status with its schema (null: no
+ * body), and every error status as problem+json, so generated clients are typed end to end.
+ */
+const CART_RESPONSES: Record<string, { success: [status: string, schema: string | null]; errors: string[] }> = {
+  getCart: { success: ['200', 'CartDto'], errors: ['401'] },
+  addCartItem: { success: ['201', 'CartItemDto'], errors: ['400', '401', '404', '409', '422'] },
+  updateCartItem: { success: ['200', 'CartItemDto'], errors: ['400', '401', '404', '409'] },
+  removeCartItem: { success: ['204', null], errors: ['400', '401', '404'] },
+  checkoutCart: { success: ['201', 'ReservationDto'], errors: ['400', '401', '409', '422'] },
+};
+const IDEMPOTENT_OPERATION_IDS = ['addCartItem', 'checkoutCart'];
+const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
 function base64url(value: object): string {
@@ -108,6 +138,20 @@ describe('HTTP conventions', () => {
         .map(([method, operation]) => ({ path, method, operation })),
     );
   }
+
+  /** A request for the operation, its path parameters filled with well-formed values of their type. */
+  function requestFor(path: string, method: string, operation: OpenApiOperation) {
+    const url = path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+      const parameter = operation.parameters?.find((candidate) => candidate.in === 'path' && candidate.name === name);
+      return parameter?.schema?.format === 'uuid' ? UNKNOWN_UUID : '1';
+    });
+    const agent = t.http as unknown as Record<string, (url: string) => ReturnType<TestApp['http']['get']>>;
+    return agent[method](url);
+  }
+
+  const isPublic = (operation: OpenApiOperation) =>
+    !ADMIN_OPERATION_IDS.includes(operation.operationId ?? '') &&
+    !CUSTOMER_OPERATION_IDS.includes(operation.operationId ?? '');
 
   describe('authentication', () => {
     it('accepts an HS256 token with an expiry signed with the app secret (control for the cases below)', async () => {
@@ -195,6 +239,46 @@ describe('HTTP conventions', () => {
       const response = await createCategoryWith(t.customer());
 
       expectProblem(response, 403, 'FORBIDDEN');
+    });
+
+    it('answers 401 problem+json to every admin and customer operation called without a token', async () => {
+      const secured = operations().filter(({ operation }) => !isPublic(operation));
+      const answers = await Promise.all(
+        secured.map(async ({ path, method, operation }) => {
+          const response = await requestFor(path, method, operation);
+          return {
+            operation: operation.operationId,
+            status: response.status,
+            type: response.headers['content-type'],
+            code: response.body.code,
+          };
+        }),
+      );
+
+      expect(secured).toHaveLength(ADMIN_OPERATION_IDS.length + CUSTOMER_OPERATION_IDS.length);
+      expect(answers.filter((answer) => answer.status !== 401 || answer.code !== 'UNAUTHENTICATED')).toEqual([]);
+      expect(answers.every((answer) => String(answer.type).includes(PROBLEM_JSON))).toBe(true);
+    });
+
+    it('forbids a customer token on every admin operation', async () => {
+      const admin = operations().filter(({ operation }) => ADMIN_OPERATION_IDS.includes(operation.operationId ?? ''));
+      const customer = t.customer(unique('customer'));
+      const answers = await Promise.all(
+        admin.map(async ({ path, method, operation }) => {
+          const response = await requestFor(path, method, operation).set('authorization', customer);
+          return { operation: operation.operationId, status: response.status, code: response.body.code };
+        }),
+      );
+
+      expect(answers).toHaveLength(ADMIN_OPERATION_IDS.length);
+      expect(answers.filter((answer) => answer.status !== 403 || answer.code !== 'FORBIDDEN')).toEqual([]);
+    });
+
+    it('serves the cart to a customer token (a customer operation is not admin-only)', async () => {
+      const response = await t.http.get('/api/cart').set('authorization', t.customer(unique('customer')));
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ id: null, items: [] });
     });
 
     it('serves a public read without a token', async () => {
@@ -346,6 +430,17 @@ describe('HTTP conventions', () => {
       ['a bad query value', '/api/products', () => t.http.get('/api/products?limit=0')],
       ['a missing token', CATEGORIES, () => t.http.post(CATEGORIES).send({ name: 'x' })],
       ['a missing resource', '/api/products/2147483647', () => t.http.get('/api/products/2147483647')],
+      ['a missing token on the cart', '/api/cart', () => t.http.get('/api/cart')],
+      [
+        'a bad cart item id',
+        '/api/cart/items/abc',
+        () => t.http.patch('/api/cart/items/abc').set('authorization', t.customer()).send({ quantity: 1 }),
+      ],
+      [
+        'a missing cart item',
+        `/api/cart/items/${UNKNOWN_UUID}`,
+        () => t.http.delete(`/api/cart/items/${UNKNOWN_UUID}`).set('authorization', t.customer(unique('customer'))),
+      ],
     ])('answers %s with every problem member and the request id header', async (_label, instance, send) => {
       const response = await send();
 
@@ -455,6 +550,71 @@ describe('HTTP conventions', () => {
         expect(operation.security ?? []).toEqual(
           expect.arrayContaining([expect.objectContaining({ [bearerNames[0]]: expect.any(Array) })]),
         );
+      }
+    });
+
+    it('declares bearer security and a 401 problem, but no 403, on every customer operation', () => {
+      const customer = operations().filter(({ operation }) =>
+        CUSTOMER_OPERATION_IDS.includes(operation.operationId ?? ''),
+      );
+
+      expect(customer.map(({ operation }) => operation.operationId).sort()).toEqual([...CUSTOMER_OPERATION_IDS].sort());
+      for (const { operation } of customer) {
+        expect(operation.security).toEqual([{ bearer: expect.any(Array) }]);
+        expect(operation.responses['401']?.content?.[PROBLEM_JSON]).toBeDefined();
+        expect(operation.responses['403']).toBeUndefined();
+      }
+    });
+
+    it('declares no security on every public operation', () => {
+      const open = operations().filter(({ operation }) => isPublic(operation));
+
+      expect(open.length).toBe(
+        EXPECTED_OPERATION_IDS.length - ADMIN_OPERATION_IDS.length - CUSTOMER_OPERATION_IDS.length,
+      );
+      for (const { operation } of open) {
+        expect(operation.security).toEqual([]);
+        expect(operation.responses['401']).toBeUndefined();
+      }
+    });
+
+    it.each(Object.entries(CART_RESPONSES))(
+      'documents the success schema and every problem of %s',
+      (operationId, { success, errors }) => {
+        const found = operations().find(({ operation }) => operation.operationId === operationId);
+        const responses = found?.operation.responses ?? {};
+        const [status, schema] = success;
+
+        expect(found?.path.startsWith('/api/cart')).toBe(true);
+        if (schema === null) {
+          expect(responses[status]).toBeDefined();
+          expect(responses[status].content).toBeUndefined();
+        } else {
+          expect(responses[status]?.content?.['application/json']?.schema?.$ref).toBe(`#/components/schemas/${schema}`);
+        }
+        for (const error of errors) {
+          expect(responses[error]?.content?.[PROBLEM_JSON]?.schema?.$ref).toBe('#/components/schemas/ProblemDto');
+        }
+        const successes = Object.keys(responses).filter((code) => /^2\d\d$/.test(code));
+        expect(successes).toEqual([status]);
+      },
+    );
+
+    it('documents the optional Idempotency-Key header on the idempotent cart operations only', () => {
+      const withKey = operations()
+        .filter(({ operation }) =>
+          (operation.parameters ?? []).some(
+            (parameter) => parameter.in === 'header' && parameter.name.toLowerCase() === 'idempotency-key',
+          ),
+        )
+        .map(({ operation }) => operation.operationId);
+
+      expect(withKey.sort()).toEqual([...IDEMPOTENT_OPERATION_IDS].sort());
+      for (const { operation } of operations().filter(({ operation }) =>
+        IDEMPOTENT_OPERATION_IDS.includes(operation.operationId ?? ''),
+      )) {
+        const header = operation.parameters?.find((parameter) => parameter.name === 'Idempotency-Key');
+        expect(header?.required).not.toBe(true);
       }
     });
 

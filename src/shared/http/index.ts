@@ -3,3 +3,4 @@ export * from './field-decorators';
 export * from './pagination';
 export * from './validation.pipe';
 export * from './idempotency-key';
+export * from './no-body';
