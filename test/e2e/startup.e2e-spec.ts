@@ -78,8 +78,9 @@ describe('shutdown', () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Generous: ts-node compiles the app while the other test files load both cores. */
 async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 50_000;
   while (Date.now() < deadline) {
     const ok = await fetch(url).then(
       (response) => response.ok,
