@@ -9,7 +9,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * When a checkout's reservation is cancelled or expires, the customer gets that cart back
- * as it was, unless they have started a new one since: one ACTIVE cart per customer.
+ * as it was, unless they have started a new cart since (active or itself checked out):
+ * an older cart must never replace a newer one, and one cart per customer is ACTIVE.
  */
 @Injectable()
 export class ReservationReleasedListener {
@@ -27,7 +28,10 @@ export class ReservationReleasedListener {
             SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL,
                 version = c.version + 1, updated_at = now()
           WHERE c.id = $1 AND c.status = 'CHECKED_OUT' AND c.reservation_id = $2
-            AND NOT EXISTS (SELECT 1 FROM carts a WHERE a.customer_id = c.customer_id AND a.status = 'ACTIVE')`,
+            AND NOT EXISTS (
+              SELECT 1 FROM carts n
+               WHERE n.customer_id = c.customer_id AND (n.status = 'ACTIVE' OR n.created_at > c.created_at)
+            )`,
         [event.ownerRef, event.reservationId],
       );
     } catch (error) {
