@@ -14,7 +14,7 @@ import { CartDto, CartItemDto } from './dto/cart.dto';
 import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
 /** Times a change is re-planned when another request changed the line meanwhile. */
-const MAX_PLAN_ATTEMPTS = 3;
+const MAX_PLAN_ATTEMPTS = 5;
 
 /** A quoted change to one line, checked against stock, to apply if the line is still as read. */
 interface LinePlan {
