@@ -11,7 +11,7 @@ import { Cart, MAX_CART_LINES } from './cart.entity';
 import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
 import { CartWithItems, findActiveCart, lockActiveCart, lockOrOpenActiveCart, touchCart } from './cart.repository';
 import { CartDto, CartItemDto } from './dto/cart.dto';
-import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
 /** Times a change is re-planned when another request changed the line meanwhile. */
 const MAX_PLAN_ATTEMPTS = 5;
@@ -56,39 +56,36 @@ export class CartService {
     input: { variantId: number; quantity: number },
     idempotencyKey?: string,
   ): Promise<IdempotentResult<CartItemDto>> {
-    const request = idempotencyKey
-      ? {
-          customerId: principal.customerId,
-          key: idempotencyKey,
-          operation: 'addCartItem',
-          payload: { variantId: input.variantId, quantity: input.quantity },
-        }
-      : undefined;
+    const request = idempotentRequest(principal, idempotencyKey, 'addCartItem', {
+      variantId: input.variantId,
+      quantity: input.quantity,
+    });
     const replay = await this.idempotency.replayOf<CartItemDto>(request);
     if (replay) return replay;
 
     return this.replayingOnFailure(request, () =>
       this.withFreshPlan(
-        async () => {
-          const active = await findActiveCart(this.dataSource, principal.customerId);
-          const line = active?.items.find((item) => item.variantId === input.variantId);
-          if (!line && (active?.items.length ?? 0) >= MAX_CART_LINES) throw new CartFullError();
-          const quantityBefore = line?.quantity ?? 0;
-          return this.plan(
-            principal,
-            active?.cart.id ?? null,
-            input.variantId,
-            quantityBefore,
-            quantityBefore + input.quantity,
-          );
-        },
+        () => this.planAdd(principal, input),
         (plan) =>
           this.idempotency.transaction(request, 201, async (tx) => {
             const cart = await lockOrOpenActiveCart(tx, principal.customerId);
-            const item = await this.applyPlan(tx, cart, plan);
-            return CartItemDto.from(item);
+            return CartItemDto.from(await this.applyPlan(tx, cart, plan));
           }),
       ),
+    );
+  }
+
+  private async planAdd(principal: Principal, input: { variantId: number; quantity: number }): Promise<LinePlan> {
+    const active = await findActiveCart(this.dataSource, principal.customerId);
+    const line = active?.items.find((item) => item.variantId === input.variantId);
+    if (!line && (active?.items.length ?? 0) >= MAX_CART_LINES) throw new CartFullError();
+    const quantityBefore = line?.quantity ?? 0;
+    return this.plan(
+      principal,
+      active?.cart.id ?? null,
+      input.variantId,
+      quantityBefore,
+      quantityBefore + input.quantity,
     );
   }
 

@@ -9,7 +9,7 @@ import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './ca
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
 import { findActiveCart, lockCart } from './cart.repository';
-import { IdempotencyService, IdempotentRequest, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
 /**
  * Turns the caller's active cart into a stock reservation, every line or none.
@@ -30,9 +30,7 @@ export class CheckoutService {
   ) {}
 
   async checkout(principal: Principal, idempotencyKey?: string): Promise<IdempotentResult<ReservationDto>> {
-    const request: IdempotentRequest | undefined = idempotencyKey
-      ? { customerId: principal.customerId, key: idempotencyKey, operation: 'checkoutCart', payload: null }
-      : undefined;
+    const request = idempotentRequest(principal, idempotencyKey, 'checkoutCart', null);
     const replay = await this.idempotency.replayOf<ReservationDto>(request);
     if (replay) return replay;
 

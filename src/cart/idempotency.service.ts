@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../shared/auth';
 import { Env } from '../shared/config';
 import { IdempotencyKeyReusedError } from './cart.errors';
 import { IdempotencyKey } from './idempotency-key.entity';
@@ -15,6 +16,16 @@ export interface IdempotentRequest {
   operation: string;
   /** The request body (or whatever else makes two requests differ). */
   payload: unknown;
+}
+
+/** The request to run idempotently, or undefined when the caller sent no key. */
+export function idempotentRequest(
+  principal: Principal,
+  key: string | undefined,
+  operation: string,
+  payload: unknown,
+): IdempotentRequest | undefined {
+  return key === undefined ? undefined : { customerId: principal.customerId, key, operation, payload };
 }
 
 export interface IdempotentResult<T> {
