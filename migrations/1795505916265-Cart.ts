@@ -26,6 +26,9 @@ export class Cart1795505916265 implements MigrationInterface {
             WHERE "status" = 'ACTIVE'
         `);
     await queryRunner.query(`
+            CREATE INDEX "IDX_carts_customer_created" ON "carts" ("customer_id", "created_at")
+        `);
+    await queryRunner.query(`
             CREATE TABLE "cart_items" (
                 "id" uuid NOT NULL,
                 "cart_id" uuid NOT NULL,
@@ -82,6 +85,9 @@ export class Cart1795505916265 implements MigrationInterface {
         `);
     await queryRunner.query(`
             DROP TABLE "cart_items"
+        `);
+    await queryRunner.query(`
+            DROP INDEX "public"."IDX_carts_customer_created"
         `);
     await queryRunner.query(`
             DROP INDEX "public"."UQ_carts_active_customer"

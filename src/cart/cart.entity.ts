@@ -16,6 +16,8 @@ export const MAX_CART_LINES = 50;
 @Check('CHK_carts_status', `"status" IN (${CART_STATUSES.map((status) => `'${status}'`).join(', ')})`)
 @Check('CHK_carts_reservation_when_checked_out', `("status" = 'CHECKED_OUT') = ("reservation_id" IS NOT NULL)`)
 @Index('UQ_carts_active_customer', ['customerId'], { unique: true, where: `"status" = 'ACTIVE'` })
+// A customer's carts newest first: finding the latest one, and whether a newer one exists.
+@Index('IDX_carts_customer_created', ['customerId', 'createdAt'])
 export class Cart {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

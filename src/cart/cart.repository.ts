@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../shared/database';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
 
@@ -61,4 +62,39 @@ export async function lockOrOpenActiveCart(tx: EntityManager, customerId: string
 /** Marks a change to the cart, so a checkout that read it before knows to stop. */
 export async function touchCart(tx: EntityManager, cartId: string): Promise<void> {
   await tx.getRepository(Cart).increment({ id: cartId }, 'version', 1);
+}
+
+/** The customer's most recent cart, whatever its status, or null. */
+export function findLatestCart(manager: EntityManager | DataSource, customerId: string): Promise<Cart | null> {
+  return manager.getRepository(Cart).findOne({ where: { customerId }, order: { createdAt: 'DESC', id: 'DESC' } });
+}
+
+/**
+ * Makes a cart checked out into `reservationId` ACTIVE again, unless the customer has
+ * started a cart since (active or itself checked out): an older cart must never replace
+ * a newer one. Idempotent; returns whether this call reactivated it.
+ */
+export async function reactivateCart(
+  manager: EntityManager | DataSource,
+  cartId: string,
+  reservationId: string,
+): Promise<boolean> {
+  try {
+    const [, affected]: [unknown, number] = await manager.query(
+      `UPDATE carts c
+          SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL,
+              version = c.version + 1, updated_at = now()
+        WHERE c.id = $1 AND c.status = 'CHECKED_OUT' AND c.reservation_id = $2
+          AND NOT EXISTS (
+            SELECT 1 FROM carts n
+             WHERE n.customer_id = c.customer_id AND (n.status = 'ACTIVE' OR n.created_at > c.created_at)
+          )`,
+      [cartId, reservationId],
+    );
+    return affected > 0;
+  } catch (error) {
+    // A new cart was opened between the check and the write: the customer keeps that one.
+    if (isUniqueViolation(error, 'UQ_carts_active_customer')) return false;
+    throw error;
+  }
 }

@@ -2,14 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { InsufficientStockError, InventoryService } from '../inventory';
+import { InsufficientStockError, InventoryService, ReservationNotFoundError } from '../inventory';
 import { PriceQuote, PricingService } from '../pricing';
 import { Principal } from '../shared/auth';
 import { DomainError } from '../shared/errors';
 import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
 import { Cart, MAX_CART_LINES } from './cart.entity';
 import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
-import { CartWithItems, findActiveCart, lockActiveCart, lockOrOpenActiveCart, touchCart } from './cart.repository';
+import {
+  CartWithItems,
+  findActiveCart,
+  findLatestCart,
+  lockActiveCart,
+  lockOrOpenActiveCart,
+  reactivateCart,
+  touchCart,
+} from './cart.repository';
 import { CartDto, CartItemDto } from './dto/cart.dto';
 import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
@@ -45,9 +53,28 @@ export class CartService {
 
   /** The caller's active cart; an empty one (id null) when there is none. */
   async getCart(principal: Principal): Promise<CartDto> {
-    const active = await findActiveCart(this.dataSource, principal.customerId);
+    const active =
+      (await findActiveCart(this.dataSource, principal.customerId)) ??
+      (await this.recoverReleasedCart(principal.customerId));
     const cart = active ? { ...active.cart, items: active.items } : { id: null, status: 'ACTIVE' as const, items: [] };
     return CartDto.from(cart, this.pricing.currency);
+  }
+
+  /**
+   * The customer's latest cart made ACTIVE again if its reservation was released without
+   * the cart hearing of it: the in-process event was lost, or the reservation is overdue
+   * and no job has expired it yet (reading it expires it). Null when there is none.
+   */
+  private async recoverReleasedCart(customerId: string): Promise<CartWithItems | null> {
+    const latest = await findLatestCart(this.dataSource, customerId);
+    if (latest?.status !== 'CHECKED_OUT' || latest.reservationId === null) return null;
+    const reservation = await this.inventory.getReservation(latest.reservationId).catch((error: unknown) => {
+      if (error instanceof ReservationNotFoundError) return null;
+      throw error;
+    });
+    if (reservation?.status !== 'CANCELLED' && reservation?.status !== 'EXPIRED') return null;
+    await reactivateCart(this.dataSource, latest.id, latest.reservationId);
+    return findActiveCart(this.dataSource, customerId);
   }
 
   /** Adds units of a variant: to its line when there is one, else as a new line (opening a cart if needed). */

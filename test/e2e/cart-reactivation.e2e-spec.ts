@@ -7,6 +7,7 @@ import {
   createStockedVariant,
   eventually,
   ledgerOf,
+  makeOverdue,
   recordEvents,
   setStock,
   stockOf,
@@ -201,6 +202,42 @@ describe('cart reactivation', () => {
       status: 'ACTIVE',
       items: [expect.objectContaining({ variantId: variant.id, quantity: 2 })],
     });
+    expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
+  });
+
+  it('gives the cart back when the customer looks at it, should the release event have been lost', async () => {
+    const customer = newCustomer(t);
+    const variant = await createStockedVariant(t, 10);
+    await addItem(t, customer, variant.id, 2).expect(201);
+    const before = (await getCart(t, customer).expect(200)).body;
+    const reservation = await checkout(t, customer).expect(201);
+    const listener = t.app.get(ReservationReleasedListener);
+    // The process stopping right after the cancel's commit would lose the in-process event.
+    const dropped = jest.spyOn(listener, 'reactivateCart').mockResolvedValue(undefined);
+    try {
+      await cancelAs(t, customer, reservation.body.id).expect(200);
+      await eventually(async () => expect(dropped).toHaveBeenCalled());
+    } finally {
+      dropped.mockRestore();
+    }
+    expect(await cartsOf(t, customer)).toEqual([expect.objectContaining({ id: before.id, status: 'CHECKED_OUT' })]);
+
+    expect((await getCart(t, customer).expect(200)).body).toEqual(before);
+    expect(await cartsOf(t, customer)).toEqual([
+      expect.objectContaining({ id: before.id, status: 'ACTIVE', reservation_id: null }),
+    ]);
+  });
+
+  it('gives the cart back at once when its reservation is overdue, before any job or sweep has run', async () => {
+    const customer = newCustomer(t);
+    const variant = await createStockedVariant(t, 10);
+    await addItem(t, customer, variant.id, 3).expect(201);
+    const before = (await getCart(t, customer).expect(200)).body;
+    const reservation = await checkout(t, customer).expect(201);
+    await makeOverdue(t, reservation.body.id);
+
+    expect((await getCart(t, customer).expect(200)).body).toEqual(before);
+    expect(await storedStatus(t, reservation.body.id)).toBe('EXPIRED');
     expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
   });
 
