@@ -38,6 +38,7 @@ export class Cart1795505916265 implements MigrationInterface {
                 "quantity" integer NOT NULL,
                 "unit_price_minor" bigint NOT NULL,
                 "base_price_minor" bigint NOT NULL,
+                "tier" character varying(16) NOT NULL,
                 "applied_rules" jsonb NOT NULL,
                 "priced_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -46,6 +47,9 @@ export class Cart1795505916265 implements MigrationInterface {
                 CONSTRAINT "CHK_cart_items_prices" CHECK (
                     "unit_price_minor" >= 0
                     AND "base_price_minor" >= 0
+                ),
+                CONSTRAINT "CHK_cart_items_tier" CHECK (
+                    "tier" IN ('STANDARD', 'SILVER', 'GOLD', 'PLATINUM')
                 ),
                 CONSTRAINT "CHK_cart_items_quantity" CHECK (
                     "quantity" BETWEEN 1 AND 10000

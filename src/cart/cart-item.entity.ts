@@ -9,6 +9,7 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { CUSTOMER_TIERS, CustomerTier } from '../shared/auth';
 import { Money, moneyColumnTransformer } from '../shared/money';
 import { Cart } from './cart.entity';
 
@@ -32,6 +33,7 @@ export const MAX_LINE_QUANTITY = 10_000;
 @Unique('UQ_cart_items_cart_variant', ['cartId', 'variantId'])
 @Check('CHK_cart_items_quantity', `"quantity" BETWEEN 1 AND ${MAX_LINE_QUANTITY}`)
 @Check('CHK_cart_items_prices', '"unit_price_minor" >= 0 AND "base_price_minor" >= 0')
+@Check('CHK_cart_items_tier', `"tier" IN (${CUSTOMER_TIERS.map((tier) => `'${tier}'`).join(', ')})`)
 export class CartItem {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -63,6 +65,10 @@ export class CartItem {
   /** Price of one unit before any rule, so the cart can show what the rules saved. */
   @Column({ name: 'base_price_minor', type: 'bigint', transformer: moneyColumnTransformer })
   basePrice!: Money;
+
+  /** The tier the line was priced for: the token's when it was added or last changed. */
+  @Column({ type: 'varchar', length: 16 })
+  tier!: CustomerTier;
 
   @Column({ name: 'applied_rules', type: 'jsonb' })
   appliedRules!: AppliedRuleSnapshot[];

@@ -183,22 +183,7 @@ export class CartService {
     if (!unchanged) throw new StalePlanError();
     if (!current && (await items.countBy({ cartId: cart.id })) >= MAX_CART_LINES) throw new CartFullError();
 
-    const { quote } = plan;
-    const snapshot = {
-      sku: quote.sku,
-      productName: quote.productName,
-      quantity: quote.quantity,
-      unitPrice: quote.unitPrice,
-      basePrice: quote.basePrice,
-      appliedRules: quote.appliedRules.map((rule) => ({
-        ruleId: rule.ruleId,
-        name: rule.name,
-        kind: rule.kind,
-        beforeMinor: rule.before.minor,
-        afterMinor: rule.after.minor,
-      })),
-      pricedAt: quote.pricedAt,
-    };
+    const snapshot = snapshotOf(plan.quote);
     let line: CartItem;
     if (current) {
       line = items.merge(current, snapshot);
@@ -209,6 +194,32 @@ export class CartService {
     }
     await touchCart(tx, cart.id);
     return line;
+  }
+
+  /**
+   * Prices again, for the caller's tier, the lines priced for another tier (the customer's
+   * tier changed since they were added), so that a checkout never charges a price of a
+   * tier the token does not carry. Returns the cart as it now is; CONFLICT when another
+   * request changed it meanwhile.
+   */
+  async repriceForTier(principal: Principal, read: CartWithItems): Promise<CartWithItems> {
+    const stale = read.items.filter((item) => item.tier !== principal.tier);
+    if (stale.length === 0) return read;
+    const quotes = await this.pricing.quoteMany(
+      stale.map((item) => ({ variantId: item.variantId, quantity: item.quantity })),
+      { tier: principal.tier },
+    );
+    await this.dataSource.transaction(async (tx) => {
+      const cart = await lockActiveCart(tx, principal.customerId);
+      if (cart?.id !== read.cart.id || cart.version !== read.cart.version) throw new CartChangedError();
+      for (const [index, item] of stale.entries()) {
+        await tx.getRepository(CartItem).update({ id: item.id }, snapshotOf(quotes[index]));
+      }
+      await touchCart(tx, cart.id);
+    });
+    const repriced = await findActiveCart(this.dataSource, principal.customerId);
+    if (repriced?.cart.id !== read.cart.id) throw new CartChangedError();
+    return repriced;
   }
 
   /**
@@ -244,4 +255,24 @@ export class CartService {
       }
     }
   }
+}
+
+/** The line's price snapshot: what checkout will charge, and why. */
+function snapshotOf(quote: PriceQuote) {
+  return {
+    sku: quote.sku,
+    productName: quote.productName,
+    quantity: quote.quantity,
+    tier: quote.tier,
+    unitPrice: quote.unitPrice,
+    basePrice: quote.basePrice,
+    appliedRules: quote.appliedRules.map((rule) => ({
+      ruleId: rule.ruleId,
+      name: rule.name,
+      kind: rule.kind,
+      beforeMinor: rule.before.minor,
+      afterMinor: rule.after.minor,
+    })),
+    pricedAt: quote.pricedAt,
+  };
 }

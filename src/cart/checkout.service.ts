@@ -8,6 +8,7 @@ import { DomainError } from '../shared/errors';
 import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './cart.errors';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
+import { CartService } from './cart.service';
 import { findActiveCart, lockCart } from './cart.repository';
 import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
@@ -15,7 +16,8 @@ import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentRes
  * Turns the caller's active cart into a stock reservation, every line or none.
  *
  * Everything that can be read is read before the transaction (the lines with their price
- * snapshots, which variants are still sold). The transaction then holds as little as it
+ * snapshots, which variants are still sold; lines priced for another tier than the
+ * token's are priced again first). The transaction then holds as little as it
  * can: it claims the idempotency key, locks the cart row and checks nobody changed it,
  * lets inventory lock the stock rows (ascending variant id) and reserve, marks the cart
  * CHECKED_OUT and stores the answer. The expiry job and events follow the commit.
@@ -25,6 +27,7 @@ export class CheckoutService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly carts: CartService,
     private readonly inventory: InventoryService,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -48,11 +51,10 @@ export class CheckoutService {
     principal: Principal,
     request: IdempotentRequest | undefined,
   ): Promise<IdempotentResult<ReservationDto>> {
-    const active = await findActiveCart(this.dataSource, principal.customerId);
-    if (!active || active.items.length === 0) throw new CartEmptyError();
-    const { cart, items } = active;
-
-    await this.assertStillSold(items);
+    const read = await findActiveCart(this.dataSource, principal.customerId);
+    if (!read || read.items.length === 0) throw new CartEmptyError();
+    await this.assertStillSold(read.items);
+    const { cart, items } = await this.carts.repriceForTier(principal, read);
 
     return this.idempotency.transaction(request, 201, async (tx) => {
       const locked = await lockCart(tx, cart.id);

@@ -287,6 +287,26 @@ describe('cart', () => {
         expect(standardLine.body).toMatchObject({ id: goldLine.body.id, quantity: 2, unitPrice: '550.00' });
       });
 
+      it('never charges a GOLD snapshot to a STANDARD token: checkout prices such lines again for the token', async () => {
+        const variant = await variantWithSeedRules(30);
+        const other = await variantWithSeedRules(30);
+        const sub = unique('customer');
+        const asGold: Customer = { sub, auth: t.customer(sub, 'GOLD') };
+        const asStandard: Customer = { sub, auth: t.customer(sub, 'STANDARD') };
+        await addItem(t, asGold, variant.id, 10).expect(201);
+        await addItem(t, asStandard, other.id, 1).expect(201);
+
+        const reservation = await checkout(t, asStandard).expect(201);
+
+        // 550.00 -> 495.00 with the volume break only; the GOLD 420.75 is not charged.
+        // Items come in variant id order, and `variant` was created first.
+        expect(reservation.body.items).toEqual([
+          expect.objectContaining({ variantId: variant.id, quantity: 10, unitPrice: '495.00', lineTotal: '4950.00' }),
+          expect.objectContaining({ variantId: other.id, quantity: 1, unitPrice: '550.00', lineTotal: '550.00' }),
+        ]);
+        expect(reservation.body.total).toBe('5500.00');
+      });
+
       it.each([
         ['tier', { tier: 'GOLD' }],
         ['price', { price: '1.00' }],
