@@ -346,3 +346,33 @@ describe('cart reactivation on expiry through Bull', () => {
     expect(await auditDrift(t)).toEqual([]);
   });
 });
+
+describe('checkout with Redis unreachable', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: the expiry job cannot be enqueued, and nothing may wait for it.
+    t = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: queuePrefix('cart-redis-down') });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('still checks out at once, and the overdue reservation gives the cart back without any job', async () => {
+    const customer = newCustomer(t);
+    const variant = await createStockedVariant(t, 5);
+    await addItem(t, customer, variant.id, 2).expect(201);
+    const before = (await getCart(t, customer).expect(200)).body;
+    const started = Date.now();
+
+    const reservation = await checkout(t, customer).expect(201);
+
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 2 });
+    await makeOverdue(t, reservation.body.id);
+    expect((await getCart(t, customer).expect(200)).body).toEqual(before);
+    expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(await auditDrift(t)).toEqual([]);
+  });
+});
