@@ -5,7 +5,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { InsufficientStockError, InventoryService, ReservationNotFoundError } from '../inventory';
 import { PriceQuote, PricingService } from '../pricing';
 import { Principal } from '../shared/auth';
-import { DomainError } from '../shared/errors';
 import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
 import { Cart, MAX_CART_LINES } from './cart.entity';
 import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
@@ -19,7 +18,7 @@ import {
   touchCart,
 } from './cart.repository';
 import { CartDto, CartItemDto } from './dto/cart.dto';
-import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, idempotentRequest, IdempotentResult } from './idempotency.service';
 
 /** Times a change is re-planned when another request changed the line meanwhile. */
 const MAX_PLAN_ATTEMPTS = 5;
@@ -87,10 +86,7 @@ export class CartService {
       variantId: input.variantId,
       quantity: input.quantity,
     });
-    const replay = await this.idempotency.replayOf<CartItemDto>(request);
-    if (replay) return replay;
-
-    return this.replayingOnFailure(request, () =>
+    return this.idempotency.run(request, () =>
       this.withFreshPlan(
         () => this.planAdd(principal, input),
         (plan) =>
@@ -220,24 +216,6 @@ export class CartService {
     const repriced = await findActiveCart(this.dataSource, principal.customerId);
     if (repriced?.cart.id !== read.cart.id) throw new CartChangedError();
     return repriced;
-  }
-
-  /**
-   * A request that fails may have lost a race with its own duplicate: planned against the
-   * cart as it was before the duplicate committed, it finds the stock or line changed by
-   * it. Then the duplicate's stored answer is the right one.
-   */
-  private async replayingOnFailure<T>(
-    request: IdempotentRequest | undefined,
-    run: () => Promise<IdempotentResult<T>>,
-  ): Promise<IdempotentResult<T>> {
-    try {
-      return await run();
-    } catch (error) {
-      const replay = error instanceof DomainError ? await this.idempotency.replayOf<T>(request) : null;
-      if (replay) return replay;
-      throw error;
-    }
   }
 
   /** Plans outside any transaction and writes inside one; plans again when the line moved in between. */

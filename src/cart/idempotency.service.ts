@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
 import { Env } from '../shared/config';
+import { DomainError } from '../shared/errors';
 import { IdempotencyKeyReusedError } from './cart.errors';
 import { IdempotencyKey } from './idempotency-key.entity';
 
@@ -50,11 +51,32 @@ export class IdempotencyService {
   ) {}
 
   /**
+   * Answers an earlier request's stored answer, or runs `work` (whose writes go through
+   * `transaction`). A domain error from `work` may mean it lost a race with its own
+   * duplicate (it read the state the duplicate then changed): the duplicate's stored
+   * answer is then the right one.
+   */
+  async run<T>(
+    request: IdempotentRequest | undefined,
+    work: () => Promise<IdempotentResult<T>>,
+  ): Promise<IdempotentResult<T>> {
+    const earlier = await this.replayOf<T>(request);
+    if (earlier) return earlier;
+    try {
+      return await work();
+    } catch (error) {
+      const duplicate = error instanceof DomainError ? await this.replayOf<T>(request) : null;
+      if (duplicate) return duplicate;
+      throw error;
+    }
+  }
+
+  /**
    * The stored answer to an earlier request with this key, or null when there is none.
    * Called before a request's own reads, so a replay does not depend on state that has
    * moved on since (the cart the first request checked out is gone).
    */
-  async replayOf<T>(request: IdempotentRequest | undefined): Promise<IdempotentResult<T> | null> {
+  private async replayOf<T>(request: IdempotentRequest | undefined): Promise<IdempotentResult<T> | null> {
     if (!request) return null;
     return this.storedAnswer<T>(this.dataSource.manager, request);
   }
