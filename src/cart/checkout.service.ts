@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { InventoryService, ReservationDto } from '../inventory';
 import { CatalogService } from '../products';
 import { Principal } from '../shared/auth';
-import { DomainError } from '../shared/errors';
 import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './cart.errors';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
@@ -34,17 +33,7 @@ export class CheckoutService {
 
   async checkout(principal: Principal, idempotencyKey?: string): Promise<IdempotentResult<ReservationDto>> {
     const request = idempotentRequest(principal, idempotencyKey, 'checkoutCart', null);
-    const replay = await this.idempotency.replayOf<ReservationDto>(request);
-    if (replay) return replay;
-
-    try {
-      return await this.reserveCart(principal, request);
-    } catch (error) {
-      // Lost the race with a duplicate of this very request: answer what it answered.
-      const earlier = error instanceof DomainError ? await this.idempotency.replayOf<ReservationDto>(request) : null;
-      if (earlier) return earlier;
-      throw error;
-    }
+    return this.idempotency.run(request, () => this.reserveCart(principal, request));
   }
 
   private async reserveCart(
@@ -89,7 +78,7 @@ export class CheckoutService {
    * without locks: reserve checks again under them), so one answer names every problem.
    */
   private async assertStillSold(items: CartItem[]): Promise<void> {
-    const sold = await this.catalog.findVariants(items.map((item) => item.variantId));
+    const sold = await this.catalog.liveVariantIds(items.map((item) => item.variantId));
     const discontinued = items.filter((item) => !sold.has(item.variantId));
     if (discontinued.length === 0) return;
     const live = items.filter((item) => sold.has(item.variantId));

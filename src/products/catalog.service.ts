@@ -69,6 +69,19 @@ export class CatalogService {
     return new Map(rows.map((row) => [row.id, toView(row, paths.get(row.category_id) ?? [row.category_id])]));
   }
 
+  /** Which of `ids` are variants still sold (neither they nor their product deleted): one query, no views. */
+  async liveVariantIds(ids: readonly number[]): Promise<Set<number>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT v.id FROM variants v
+         JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
+        WHERE v.id = ANY($1) AND v.deleted_at IS NULL`,
+      [unique],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** True when the category exists and is not deleted. */
   async categoryExists(id: number): Promise<boolean> {
     return this.liveRowExists('categories', id);

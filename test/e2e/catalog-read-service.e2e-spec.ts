@@ -58,6 +58,21 @@ describe(CatalogService.name, () => {
     expect(await catalog.findVariant(id)).toBeNull();
   });
 
+  it('tells which variants are still sold, leaving out deleted ones, those of deleted products and unknown ids', async () => {
+    const productId = await createProduct(t);
+    const sold = await createVariant(t, { productId });
+    const deleted = await createVariant(t, { productId });
+    const goneProductId = await createProduct(t);
+    const ofGoneProduct = await createVariant(t, { productId: goneProductId });
+    await t.http.delete(`/api/products/variants/${deleted.id}`).set('authorization', t.admin).expect(204);
+    await t.http.delete(`/api/products/${goneProductId}`).set('authorization', t.admin).expect(204);
+
+    const live = await catalog.liveVariantIds([sold.id, deleted.id, ofGoneProduct.id, sold.id, 2_000_000_000]);
+
+    expect([...live]).toEqual([sold.id]);
+    expect((await catalog.liveVariantIds([])).size).toBe(0);
+  });
+
   it('answers an empty lookup without a query', async () => {
     expect((await catalog.findVariants([])).size).toBe(0);
   });
