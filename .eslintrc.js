@@ -64,7 +64,7 @@ module.exports = {
       },
     },
     {
-      files: ['src/cli/**/*.ts', 'test/**/*.ts'],
+      files: ['src/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
       rules: { 'no-console': 'off' },
     },
   ],

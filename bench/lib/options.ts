@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['quote', 'catalog', 'checkout-hot', 'checkout-spread', 'expiry-drain'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  /** Concurrent HTTP connections of every load run, and pgbench's client count. */
+  connections: number;
+  /** Seconds of each duration-bound HTTP run (quote, trivial route, catalog). */
+  seconds: number;
+  /** Seconds of each pgbench run. */
+  pgbenchSeconds: number;
+  quoteVariants: number;
+  rules: number;
+  hotCheckouts: number;
+  spreadCheckouts: number;
+  spreadVariants: number;
+  expiryReservations: number;
+  /** Seconds expiry-drain waits for the last release before it reports the rest as errors. */
+  drainTimeoutSeconds: number;
+  only: ScenarioName[];
+  out: string;
+  keepDatabase: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --connections N          concurrent connections (and pgbench clients)   default 64
+  --seconds N              length of each timed HTTP run                  default 10
+  --pgbench-seconds N      length of each pgbench run                     default 10
+  --quote-variants N       variants priced by the quote scenario          default 1000
+  --rules N                pricing rules in the database                  default 20
+  --hot-checkouts N        customers checking out the hot variant         default 3000
+  --spread-checkouts N     customers checking out 3-line carts            default 3000
+  --spread-variants N      variants the 3-line carts pick from            default 10000
+  --expiry-reservations N  reservations expiring at once                  default 10000
+  --drain-timeout N        seconds to wait for the drain                  default 120
+  --only a,b               run only these scenarios (${SCENARIOS.join(', ')})
+  --out FILE               where to write the results                     default bench/results/latest.json
+  --keep-db                keep the bench database afterwards (it is dropped by default)`;
+
+const DEFAULTS = {
+  connections: 64,
+  seconds: 10,
+  'pgbench-seconds': 10,
+  'quote-variants': 1000,
+  rules: 20,
+  'hot-checkouts': 3000,
+  'spread-checkouts': 3000,
+  'spread-variants': 10000,
+  'expiry-reservations': 10000,
+  'drain-timeout': 120,
+} as const;
+
+type NumericFlag = keyof typeof DEFAULTS;
+
+/** Reads the flags; any bad one prints the usage and exits 2. */
+export function parseOptions(argv: string[]): BenchOptions {
+  const numeric = Object.fromEntries(
+    Object.keys(DEFAULTS).map((flag) => [flag, { type: 'string' as const }]),
+  ) as Record<NumericFlag, { type: 'string' }>;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        ...numeric,
+        only: { type: 'string' },
+        out: { type: 'string', default: 'bench/results/latest.json' },
+        'keep-db': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return usage();
+
+  const number = (flag: NumericFlag): number => {
+    const raw = values[flag];
+    if (raw === undefined) return DEFAULTS[flag];
+    const parsed = Number(raw);
+    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || parsed < 1)
+      return usage(`--${flag} must be a positive integer`);
+    return parsed;
+  };
+  const only = typeof values.only === 'string' ? values.only.split(',').map((name) => name.trim()) : [...SCENARIOS];
+  const unknown = only.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) return usage(`unknown scenario: ${unknown.join(', ')}`);
+
+  const options: BenchOptions = {
+    connections: number('connections'),
+    seconds: number('seconds'),
+    pgbenchSeconds: number('pgbench-seconds'),
+    quoteVariants: number('quote-variants'),
+    rules: number('rules'),
+    hotCheckouts: number('hot-checkouts'),
+    spreadCheckouts: number('spread-checkouts'),
+    spreadVariants: number('spread-variants'),
+    expiryReservations: number('expiry-reservations'),
+    drainTimeoutSeconds: number('drain-timeout'),
+    only: only as ScenarioName[],
+    out: String(values.out),
+    keepDatabase: values['keep-db'] === true,
+  };
+  if (options.spreadVariants < 3) return usage('--spread-variants must be at least 3');
+  return options;
+}
+
+function usage(problem?: string): never {
+  if (problem) console.error(problem);
+  console.error(USAGE);
+  process.exit(problem ? 2 : 0);
+}

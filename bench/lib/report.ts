@@ -1,0 +1,116 @@
+import { ScenarioResult } from './context';
+import { BenchOptions } from './options';
+import { round } from './stats';
+
+export interface Target {
+  what: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface Report {
+  date: string;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  options: Partial<BenchOptions>;
+  scenarios: Record<string, ScenarioResult>;
+  memory: { peakRssMb: number; startupRssMb: number };
+  targets: Target[];
+}
+
+const PEAK_RSS_TARGET_MB = 250;
+
+/** The goals of issue 6, each checked against this run's figures (only for the scenarios that ran). */
+export function targetsOf(report: Report): Target[] {
+  const { scenarios } = report;
+  const targets: Target[] = [];
+  const ratio = (name: string, goal: number) => {
+    const scenario = scenarios[name];
+    if (scenario?.ratio === undefined) return;
+    targets.push({
+      what: `${name} ratio`,
+      goal: `>= ${goal}`,
+      measured: round(scenario.ratio, 2).toString(),
+      met: scenario.ratio >= goal,
+    });
+  };
+  const zero = (name: string, field: string) => {
+    const value = scenarios[name]?.[field];
+    if (typeof value !== 'number') return;
+    targets.push({ what: `${name} ${field}`, goal: '0', measured: String(value), met: value === 0 });
+  };
+  ratio('checkout-hot', 0.6);
+  ratio('checkout-spread', 0.5);
+  ratio('quote', 0.6);
+  for (const name of ['checkout-hot', 'checkout-spread']) {
+    const scenario = scenarios[name];
+    if (!scenario) continue;
+    targets.push({
+      what: `${name} p99`,
+      goal: '< 100 ms',
+      measured: `${round(scenario.p99Ms)} ms`,
+      met: scenario.p99Ms < 100,
+    });
+    for (const field of ['errors', 'oversold', 'deadlocks', 'auditDrift', 'reservationsMismatch']) zero(name, field);
+  }
+  const drain = scenarios['expiry-drain'];
+  if (drain) {
+    targets.push({
+      what: 'expiry-drain releases/s',
+      goal: '>= 2000',
+      measured: round(drain.throughput, 0).toString(),
+      met: drain.throughput >= 2000,
+    });
+    for (const field of ['errors', 'oversold', 'auditDrift']) zero('expiry-drain', field);
+  }
+  for (const name of ['quote', 'catalog']) zero(name, 'errors');
+  targets.push({
+    what: 'peak RSS',
+    goal: `< ${PEAK_RSS_TARGET_MB} MB`,
+    measured: `${report.memory.peakRssMb} MB`,
+    met: report.memory.peakRssMb < PEAK_RSS_TARGET_MB,
+  });
+  return targets;
+}
+
+export function printReport(report: Report): void {
+  const rows = Object.entries(report.scenarios).map(([name, s]) => ({
+    scenario: name,
+    'per s': round(s.throughput, 0),
+    'p50 ms': round(s.p50Ms),
+    'p99 ms': round(s.p99Ms),
+    errors: s.errors,
+    'limit per s': s.limitThroughput === undefined ? '' : round(s.limitThroughput, 0),
+    ratio: s.ratio === undefined ? '' : round(s.ratio, 2),
+    'peak RSS MB': s.peakRssMb as number,
+  }));
+  const out = process.stdout;
+  out.write(`\n${report.date}  node ${report.node}  ${report.cpus} x ${report.cpuModel}  ${report.memoryGiB} GiB\n`);
+  out.write(table(rows));
+  out.write(
+    `\napp peak RSS ${report.memory.peakRssMb} MB (after start ${report.memory.startupRssMb} MB)\n\ntargets:\n`,
+  );
+  for (const target of report.targets) {
+    out.write(
+      `  ${target.met ? 'met   ' : 'MISSED'}  ${target.what.padEnd(32)} ${target.goal.padEnd(10)} ${target.measured}\n`,
+    );
+  }
+}
+
+function table(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return '(no scenario ran)\n';
+  const columns = Object.keys(rows[0]);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column]).length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((c) => String(row[c])))),
+  ]
+    .join('\n')
+    .concat('\n');
+}
