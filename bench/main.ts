@@ -61,6 +61,7 @@ async function main(): Promise<void> {
         RATE_LIMIT_PER_MINUTE: '0',
       },
       logFile,
+      options.cpuProfileDir,
     );
     const seeded = await seed(db, options);
     const ctx = new BenchContext(

@@ -24,9 +24,10 @@ export class BenchApp {
     this.sampler.unref();
   }
 
-  static async start(env: Record<string, string>, logFile: string): Promise<BenchApp> {
+  static async start(env: Record<string, string>, logFile: string, cpuProfileDir?: string): Promise<BenchApp> {
     const log = openSync(logFile, 'w');
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
+    const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    const child = spawn(process.execPath, [...profiling, join(__dirname, '..', '..', 'src', 'main.js')], {
       env: { ...process.env, ...env },
       stdio: ['ignore', log, log],
     });

@@ -21,6 +21,8 @@ export interface BenchOptions {
   only: ScenarioName[];
   out: string;
   keepDatabase: boolean;
+  /** Directory for the app's V8 CPU profile (node --cpu-prof), written when it stops. */
+  cpuProfileDir?: string;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -36,7 +38,8 @@ const USAGE = `usage: npm run bench -- [options]
   --drain-timeout N        seconds to wait for the drain                  default 120
   --only a,b               run only these scenarios (${SCENARIOS.join(', ')})
   --out FILE               where to write the results                     default bench/results/latest.json
-  --keep-db                keep the bench database afterwards (it is dropped by default)`;
+  --keep-db                keep the bench database afterwards (it is dropped by default)
+  --cpu-prof DIR           profile the app with node --cpu-prof; the .cpuprofile lands in DIR`;
 
 const DEFAULTS = {
   connections: 64,
@@ -67,6 +70,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         only: { type: 'string' },
         out: { type: 'string', default: 'bench/results/latest.json' },
         'keep-db': { type: 'boolean', default: false },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -101,6 +105,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only: only as ScenarioName[],
     out: String(values.out),
     keepDatabase: values['keep-db'] === true,
+    cpuProfileDir: typeof values['cpu-prof'] === 'string' ? values['cpu-prof'] : undefined,
   };
   if (options.spreadVariants < 3) return usage('--spread-variants must be at least 3');
   return options;

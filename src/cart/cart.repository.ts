@@ -15,11 +15,16 @@ export async function findActiveCart(
   manager: EntityManager | DataSource,
   customerId: string,
 ): Promise<CartWithItems | null> {
-  const cart = await manager.getRepository(Cart).findOne({
-    where: { customerId, status: 'ACTIVE' },
-    relations: { items: true },
-    order: { items: { createdAt: 'ASC', id: 'ASC' } },
-  });
+  // One query: findOne() with a relation adds a second one (to apply its LIMIT), and a
+  // customer has at most one ACTIVE cart (UQ_carts_active_customer) anyway.
+  const cart = await manager
+    .getRepository(Cart)
+    .createQueryBuilder('cart')
+    .leftJoinAndSelect('cart.items', 'item')
+    .where('cart.customerId = :customerId AND cart.status = :status', { customerId, status: 'ACTIVE' })
+    .orderBy('item.createdAt', 'ASC')
+    .addOrderBy('item.id', 'ASC')
+    .getOne();
   if (!cart) return null;
   const { items = [], ...rest } = cart;
   return { cart: rest as Cart, items };
@@ -36,9 +41,22 @@ export function lockActiveCart(tx: EntityManager, customerId: string): Promise<C
   });
 }
 
-/** Locks one cart row by id, whatever its status. */
-export function lockCart(tx: EntityManager, id: string): Promise<Cart | null> {
-  return tx.getRepository(Cart).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+/**
+ * Marks the cart CHECKED_OUT into the reservation, if it is still ACTIVE at `version`
+ * (nobody changed it since it was read). Returns false, writing nothing, otherwise.
+ */
+export async function markCheckedOut(
+  tx: EntityManager,
+  cart: Pick<Cart, 'id' | 'version'>,
+  reservation: { id: string; createdAt: Date },
+): Promise<boolean> {
+  const [, affected]: [unknown, number] = await tx.query(
+    `UPDATE carts SET status = 'CHECKED_OUT', reservation_id = $3, checked_out_at = $4,
+                      version = version + 1, updated_at = now()
+      WHERE id = $1 AND status = 'ACTIVE' AND version = $2`,
+    [cart.id, cart.version, reservation.id, reservation.createdAt],
+  );
+  return affected > 0;
 }
 
 /**

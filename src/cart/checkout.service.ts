@@ -5,10 +5,9 @@ import { InventoryService, ReservationDto } from '../inventory';
 import { CatalogService } from '../products';
 import { Principal } from '../shared/auth';
 import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './cart.errors';
-import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
 import { CartService } from './cart.service';
-import { findActiveCart, lockCart } from './cart.repository';
+import { findActiveCart, markCheckedOut } from './cart.repository';
 import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
 /**
@@ -17,9 +16,11 @@ import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentRes
  * Everything that can be read is read before the transaction (the lines with their price
  * snapshots, which variants are still sold; lines priced for another tier than the
  * token's are priced again first). The transaction then holds as little as it
- * can: it claims the idempotency key, locks the cart row and checks nobody changed it,
- * lets inventory lock the stock rows (ascending variant id) and reserve, marks the cart
- * CHECKED_OUT and stores the answer. The expiry job and events follow the commit.
+ * can: it claims the idempotency key, lets inventory lock the stock rows (ascending
+ * variant id) and reserve, marks the cart CHECKED_OUT only if it is still the version
+ * that was read (else everything rolls back: 409 CONFLICT) and stores the answer. No
+ * cart lock is taken up front: that would be one more round trip in every checkout to
+ * catch a race that the guarded update catches anyway. Events follow the commit.
  */
 @Injectable()
 export class CheckoutService {
@@ -46,9 +47,6 @@ export class CheckoutService {
     const { cart, items } = await this.carts.repriceForTier(principal, read);
 
     return this.idempotency.transaction(request, 201, async (tx) => {
-      const locked = await lockCart(tx, cart.id);
-      if (!isUnchanged(locked, cart)) throw new CartChangedError();
-
       const reservation = await this.inventory.reserve(tx, {
         ownerId: principal.customerId,
         ownerRef: cart.id,
@@ -59,15 +57,8 @@ export class CheckoutService {
           unitPrice: item.unitPrice,
         })),
       });
-      await tx.getRepository(Cart).update(
-        { id: cart.id },
-        {
-          status: 'CHECKED_OUT',
-          reservationId: reservation.id,
-          checkedOutAt: reservation.createdAt,
-          version: cart.version + 1,
-        },
-      );
+      // Guarded by the version read above: an edit committed meanwhile rolls the reservation back.
+      if (!(await markCheckedOut(tx, cart, reservation))) throw new CartChangedError();
       return ReservationDto.from(reservation);
     });
   }
@@ -95,9 +86,4 @@ export class CheckoutService {
       short,
     );
   }
-}
-
-/** The locked row is the cart that was read: still ACTIVE, no line changed since. */
-function isUnchanged(locked: Cart | null, read: Cart): boolean {
-  return locked !== null && locked.status === 'ACTIVE' && locked.version === read.version;
 }

@@ -62,6 +62,8 @@ const SWEEP_BATCH_SIZE = 500;
 @Injectable()
 export class ReservationsService {
   private readonly logger = new Logger(ReservationsService.name);
+  /** The overdue drain under way in this process, if any. */
+  private drain?: Promise<number>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -176,25 +178,51 @@ export class ReservationsService {
    * Releases the reservation's stock if it is ACTIVE and overdue; idempotent, so a job
    * delivered twice or racing a confirm changes stock at most once. Returns false when it
    * is ACTIVE but not due yet (a job that fired early).
+   *
+   * Reservations tend to fall due together (a sale's checkouts expire 5 minutes after the
+   * sale), so an overdue one is released with every other overdue reservation, in the
+   * batches of the sweep: one transaction per 500 instead of one each. The jobs of the
+   * others then find theirs released already, at the cost of one read.
    */
   async expire(id: string): Promise<boolean> {
-    const released = await this.closeInTransaction([id], 'EXPIRE', null);
-    if (released.length > 0) return true;
-    const current = await this.dataSource.getRepository(Reservation).findOneBy({ id });
+    let current = await this.statusOf(id);
+    if (current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now()) {
+      await this.expireOverdue();
+      current = await this.statusOf(id);
+      // Not in the drain's batches (it fell due as the drain finished): release it alone.
+      if (current?.status === 'ACTIVE') {
+        await this.closeInTransaction([id], 'EXPIRE', null);
+        current = await this.statusOf(id);
+      }
+    }
     return current?.status !== 'ACTIVE';
   }
 
-  /** Expires overdue reservations in batches until none is left; returns how many it released. */
-  async expireOverdue(batchSize = SWEEP_BATCH_SIZE): Promise<number> {
+  /**
+   * Expires overdue reservations in batches until none is left; returns how many it
+   * released. Calls made while a drain runs share it rather than race it for the same rows.
+   */
+  expireOverdue(): Promise<number> {
+    this.drain ??= this.drainOverdue().finally(() => (this.drain = undefined));
+    return this.drain;
+  }
+
+  private async drainOverdue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await findOverdue(this.dataSource.manager, batchSize);
+      const ids = await findOverdue(this.dataSource.manager, SWEEP_BATCH_SIZE);
       if (ids.length === 0) return total;
       const released = await this.closeInTransaction(ids, 'EXPIRE', null);
       total += released.length;
       // Fewer than asked means others (a checkout, a job) took the rest: stop when the batch is exhausted.
-      if (ids.length < batchSize) return total;
+      if (ids.length < SWEEP_BATCH_SIZE) return total;
     }
+  }
+
+  private statusOf(id: string): Promise<Pick<Reservation, 'status' | 'expiresAt'> | null> {
+    return this.dataSource
+      .getRepository(Reservation)
+      .findOne({ select: { status: true, expiresAt: true }, where: { id } });
   }
 
   private async transition(id: string, transition: Transition, principal?: Principal): Promise<ReservationView> {
