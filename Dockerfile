@@ -23,4 +23,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # Migrations are not applied at start in production (MIGRATIONS_RUN=false by default): run
 # `node node_modules/typeorm/cli.js migration:run -d dist/src/shared/database/data-source.js`
 # first, as docker-compose.yml's one-shot `migrate` service does.
-CMD ["node", "dist/src/main.js"]
+# The heap limit keeps the resident set near 150-200 MB under load (see README, Benchmarks):
+# left to itself V8 grows the heap far beyond what the service keeps alive.
+CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

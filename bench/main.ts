@@ -90,6 +90,12 @@ async function main(): Promise<void> {
     writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     printReport(report);
     step(`results written to ${options.out}`);
+    // Speed targets are goals; a correctness one (oversold, drift, errors, deadlocks) is a failure.
+    const broken = report.targets.filter((target) => !target.met && target.goal === '0');
+    if (broken.length > 0) {
+      console.error(`correctness under load violated: ${broken.map((target) => target.what).join(', ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await app?.stop();
     await db.end();

@@ -8,6 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
@@ -31,23 +32,29 @@ export class AppModule {
         LoggerModule.forRoot({
           // Nest 11's named wildcard; nestjs-pino's default '*' makes Nest warn at every start.
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: env.LOG_LEVEL,
-            // Fastify has assigned the id already (see app.factory); pino-http reuses it.
-            genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
-            customLogLevel: (_request, response, error) =>
-              error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-            serializers: {
-              req: (request: { id: string; method: string; url: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url,
-              }),
-              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+          pinoHttp: [
+            {
+              level: env.LOG_LEVEL,
+              // Fastify has assigned the id already (see app.factory); pino-http reuses it.
+              genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
+              redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+              autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+              customLogLevel: (_request, response, error) =>
+                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+              serializers: {
+                req: (request: { id: string; method: string; url: string }) => ({
+                  id: request.id,
+                  method: request.method,
+                  url: request.url,
+                }),
+                res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+              },
             },
-          },
+            // Asynchronous writes: under load, lines logged while a write is in flight go
+            // out together in the next one instead of one blocking write(2) each. Pending
+            // lines are flushed when the process exits.
+            pino.destination({ dest: 1, sync: false }),
+          ],
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({

@@ -3,6 +3,7 @@ import { TokenService } from '../../src/shared/auth';
 import { BenchApp } from './bench-app';
 import { LoadRequest, LoadResult, LoadSpec, runLoad } from './load';
 import { BenchOptions } from './options';
+import { round } from './stats';
 
 /** What every scenario reports; scenarios add fields of their own. */
 export interface ScenarioResult {
@@ -42,8 +43,12 @@ export class BenchContext {
     return this.tokens.issue({ sub: customerId, tier: 'STANDARD', expiresInSeconds: 4 * 3600 });
   }
 
-  load(spec: Omit<LoadSpec, 'url' | 'connections'> & { connections?: number }): Promise<LoadResult> {
-    return runLoad({ url: this.app.url, connections: this.options.connections, ...spec });
+  /** A load run, with the CPU the app spent on it: a figure that a noisy machine moves far less than throughput. */
+  async load(spec: Omit<LoadSpec, 'url' | 'connections'> & { connections?: number }): Promise<LoadResult> {
+    const cpuBefore = this.app.cpuMs();
+    const result = await runLoad({ url: this.app.url, connections: this.options.connections, ...spec });
+    const cpuMs = this.app.cpuMs() - cpuBefore;
+    return { ...result, appCpuMsPerRequest: round(cpuMs / Math.max(result.requests, 1), 2) };
   }
 
   /** Each request once, at full concurrency; fails the bench if any answer is unexpected. */

@@ -34,6 +34,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** CPU the app's process spent per answered request during the run (ms); set by BenchContext. */
+  appCpuMsPerRequest?: number;
 }
 
 /**

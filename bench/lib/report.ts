@@ -85,6 +85,7 @@ export function printReport(report: Report): void {
     errors: s.errors,
     'limit per s': s.limitThroughput === undefined ? '' : round(s.limitThroughput, 0),
     ratio: s.ratio === undefined ? '' : round(s.ratio, 2),
+    'app CPU ms/req': typeof s.appCpuMsPerRequest === 'number' ? s.appCpuMsPerRequest : '',
     'peak RSS MB': s.peakRssMb as number,
   }));
   const out = process.stdout;

@@ -104,6 +104,7 @@ export async function checkoutScenario(ctx: BenchContext, plan: CheckoutPlan): P
     lines: plan.carts[0]?.length ?? 0,
     addThroughput: round(adds.reduce((sum, add) => sum + add.throughput, 0) / adds.length),
     addP99Ms: Math.max(...adds.map((add) => add.p99Ms)),
+    addAppCpuMsPerRequest: round(adds.reduce((sum, add) => sum + (add.appCpuMsPerRequest ?? 0), 0) / adds.length, 2),
   };
 }
 

@@ -45,5 +45,11 @@ export async function quoteScenario(ctx: BenchContext, trivial: LoadResult): Pro
 }
 
 export function summary(result: LoadResult): ScenarioResult {
-  return { throughput: result.throughput, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors };
+  return {
+    throughput: result.throughput,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.errors,
+    appCpuMsPerRequest: result.appCpuMsPerRequest,
+  };
 }

@@ -48,13 +48,14 @@ export function lockActiveCart(tx: EntityManager, customerId: string): Promise<C
 export async function markCheckedOut(
   tx: EntityManager,
   cart: Pick<Cart, 'id' | 'version'>,
-  reservation: { id: string; createdAt: Date },
+  reservationId: string,
 ): Promise<boolean> {
+  // now() is the transaction's start: the same instant as the reservation's created_at.
   const [, affected]: [unknown, number] = await tx.query(
-    `UPDATE carts SET status = 'CHECKED_OUT', reservation_id = $3, checked_out_at = $4,
+    `UPDATE carts SET status = 'CHECKED_OUT', reservation_id = $3, checked_out_at = now(),
                       version = version + 1, updated_at = now()
       WHERE id = $1 AND status = 'ACTIVE' AND version = $2`,
-    [cart.id, cart.version, reservation.id, reservation.createdAt],
+    [cart.id, cart.version, reservationId],
   );
   return affected > 0;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InventoryService, ReservationDto } from '../inventory';
@@ -16,11 +17,10 @@ import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentRes
  * Everything that can be read is read before the transaction (the lines with their price
  * snapshots, which variants are still sold; lines priced for another tier than the
  * token's are priced again first). The transaction then holds as little as it
- * can: it claims the idempotency key, lets inventory lock the stock rows (ascending
- * variant id) and reserve, marks the cart CHECKED_OUT only if it is still the version
- * that was read (else everything rolls back: 409 CONFLICT) and stores the answer. No
- * cart lock is taken up front: that would be one more round trip in every checkout to
- * catch a race that the guarded update catches anyway. Events follow the commit.
+ * can: it claims the idempotency key, marks the cart CHECKED_OUT only if it is still
+ * the version that was read (else 409 CONFLICT, nothing written), lets inventory lock
+ * the stock rows (ascending variant id) and reserve, and stores the answer. Events and
+ * the expiry job follow the commit.
  */
 @Injectable()
 export class CheckoutService {
@@ -46,8 +46,14 @@ export class CheckoutService {
     await this.assertStillSold(read.items);
     const { cart, items } = await this.carts.repriceForTier(principal, read);
 
+    const reservationId = randomUUID();
     return this.idempotency.transaction(request, 201, async (tx) => {
+      // The cart first, guarded by the version read above: its row is this customer's
+      // alone, while the stock rows locked next are every checkout's. Writing it before
+      // them keeps their lock window one round trip shorter.
+      if (!(await markCheckedOut(tx, cart, reservationId))) throw new CartChangedError();
       const reservation = await this.inventory.reserve(tx, {
+        id: reservationId,
         ownerId: principal.customerId,
         ownerRef: cart.id,
         lines: items.map((item) => ({
@@ -57,8 +63,6 @@ export class CheckoutService {
           unitPrice: item.unitPrice,
         })),
       });
-      // Guarded by the version read above: an edit committed meanwhile rolls the reservation back.
-      if (!(await markCheckedOut(tx, cart, reservation))) throw new CartChangedError();
       return ReservationDto.from(reservation);
     });
   }

@@ -26,6 +26,11 @@ import { lockStockLevels } from './stock-ledger';
 import { mergeReserveLines, ReserveLine } from './reserve-lines';
 
 export interface ReserveRequest {
+  /**
+   * The new reservation's id, for a caller that writes it in the same transaction before
+   * reserving (checkout marks its cart first, outside the stock locks). Random if absent.
+   */
+  id?: string;
   /** The customer the reservation belongs to (the token's `sub`). */
   ownerId: string;
   /** An opaque reference of the caller, e.g. the cart id; it comes back in events. */
@@ -103,7 +108,7 @@ export class ReservationsService {
       .filter((line) => line.available < line.requested);
     if (short.length > 0) throw new InsufficientStockError(short);
 
-    const id = randomUUID();
+    const id = request.id ?? randomUUID();
     const currency = this.config.get('CURRENCY', { infer: true });
     const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
     const ownerRef = request.ownerRef ?? null;

@@ -30,6 +30,8 @@ interface VariantRow {
   product_name: string;
   base_price_minor: string;
   category_id: number;
+  /** The category's id followed by its ancestors' ids up to the root. */
+  category_path: number[];
 }
 
 /**
@@ -53,20 +55,34 @@ export class CatalogService {
     return view;
   }
 
-  /** Live variants by id, in two queries whatever the count; missing ids are absent. */
+  /** Live variants by id, in one query whatever the count; missing ids are absent. */
   async findVariants(ids: readonly number[]): Promise<Map<number, VariantView>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
+    // The category paths come with the rows (every quote and cart add asks): one round trip, not two.
     const rows: VariantRow[] = await this.dataSource.query(
-      `SELECT v.id, v.sku, v.attributes, v.price_adjustment_minor,
-              p.id AS product_id, p.name AS product_name, p.base_price_minor, p.category_id
-         FROM variants v
-         JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
-        WHERE v.id = ANY($1) AND v.deleted_at IS NULL`,
+      `WITH RECURSIVE found AS (
+         SELECT v.id, v.sku, v.attributes, v.price_adjustment_minor,
+                p.id AS product_id, p.name AS product_name, p.base_price_minor, p.category_id
+           FROM variants v
+           JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
+          WHERE v.id = ANY($1) AND v.deleted_at IS NULL
+       ),
+       path AS (
+         SELECT id AS leaf_id, id, parent_id, 0 AS depth
+           FROM categories WHERE id IN (SELECT category_id FROM found)
+         UNION ALL
+         SELECT path.leaf_id, c.id, c.parent_id, path.depth + 1
+           FROM categories c JOIN path ON c.id = path.parent_id
+       )
+       SELECT found.*,
+              ARRAY(SELECT path.id FROM path WHERE path.leaf_id = found.category_id ORDER BY path.depth) AS category_path
+         FROM found`,
       [unique],
     );
-    const paths = await this.categoryPaths(rows.map((row) => row.category_id));
-    return new Map(rows.map((row) => [row.id, toView(row, paths.get(row.category_id) ?? [row.category_id])]));
+    return new Map(
+      rows.map((row) => [row.id, toView(row, row.category_path.length > 0 ? row.category_path : [row.category_id])]),
+    );
   }
 
   /** Which of `ids` are variants still sold (neither they nor their product deleted): one query, no views. */
@@ -103,29 +119,6 @@ export class CatalogService {
     const sql = `SELECT 1 FROM ${table} WHERE id = $1 AND deleted_at IS NULL`;
     const rows: unknown[] = await this.dataSource.query(sql, [id]);
     return rows.length > 0;
-  }
-
-  /** For each category, its id followed by its ancestors' ids up to the root. */
-  private async categoryPaths(categoryIds: number[]): Promise<Map<number, number[]>> {
-    const unique = [...new Set(categoryIds)];
-    if (unique.length === 0) return new Map();
-    const rows: { leaf_id: number; id: number }[] = await this.dataSource.query(
-      `WITH RECURSIVE path AS (
-         SELECT id AS leaf_id, id, parent_id, 0 AS depth FROM categories WHERE id = ANY($1)
-         UNION ALL
-         SELECT path.leaf_id, c.id, c.parent_id, path.depth + 1
-           FROM categories c JOIN path ON c.id = path.parent_id
-       )
-       SELECT leaf_id, id FROM path ORDER BY leaf_id, depth`,
-      [unique],
-    );
-    const paths = new Map<number, number[]>();
-    for (const row of rows) {
-      const path = paths.get(row.leaf_id) ?? [];
-      path.push(row.id);
-      paths.set(row.leaf_id, path);
-    }
-    return paths;
   }
 }
 

@@ -636,6 +636,27 @@ describe('HTTP conventions', () => {
     });
   });
 
+  describe('security headers', () => {
+    it.each([
+      ['an API answer', '/api/products', 200],
+      ['a problem answer', '/api/no-such-route', 404],
+      ['the Swagger UI page', '/docs', 200],
+    ])('sends the helmet headers and the CSP on %s', async (_what, path, status) => {
+      const response = await t.http.get(path).expect(status);
+
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp).toContain(`default-src 'self'`);
+      expect(csp).toContain(`script-src 'self'`);
+      expect(csp).toContain(`style-src 'self' 'unsafe-inline'`);
+      expect(csp).toContain(`img-src 'self' data:`);
+      expect(csp).not.toContain('upgrade-insecure-requests');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    });
+  });
+
   describe('CORS', () => {
     it('sends no CORS headers unless origins are configured', async () => {
       const response = await t.http.get('/api/products').set('origin', 'https://shop.example');

@@ -117,6 +117,34 @@ describe('reservation expiry through Bull', () => {
     await eventually(async () => expect(await queue.getJob(expireJobId(overdue.id))).toBeNull(), 5000);
     expect((await ledgerOf(t, variant.id)).filter((row) => row.reservationId === overdue.id)).toHaveLength(2);
   });
+
+  it('releases every overdue reservation when one job fires, not only its own', async () => {
+    const variants = [
+      await createStockedVariant(t, 3),
+      await createStockedVariant(t, 3),
+      await createStockedVariant(t, 3),
+    ];
+    const [firing, ...jobless] = await Promise.all(
+      variants.map((variant) => reserve(t, unique('sale'), [line(variant, 2)])),
+    );
+    // The other two lose their jobs and are overdue already: only the first one's job can release them.
+    for (const reservation of jobless) {
+      await eventually(async () => expect(await queue.getJob(expireJobId(reservation.id))).not.toBeNull(), 2000, 20);
+      await (await queue.getJob(expireJobId(reservation.id)))!.remove();
+      await t.dataSource.query(`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+        reservation.id,
+      ]);
+    }
+    // Read from the table: GET /api/reservations/:id would expire an overdue one itself.
+    const statusOf = async (id: string) =>
+      ((await t.dataSource.query(`SELECT status FROM reservations WHERE id = $1`, [id])) as { status: string }[])[0]
+        .status;
+
+    await eventually(async () => expect(await statusOf(firing.id)).toBe('EXPIRED'));
+
+    for (const reservation of jobless) expect(await statusOf(reservation.id)).toBe('EXPIRED');
+    for (const variant of variants) expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
 });
 
 describe('the reservation sweep', () => {
