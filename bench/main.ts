@@ -15,10 +15,9 @@ import { BenchOptions, parseOptions, ScenarioName } from './lib/options';
 import { pgbenchAvailable } from './lib/pgbench';
 import { printReport, Report, targetsOf } from './lib/report';
 import { seedCategoryTree, seedStock, seedVariants } from './lib/seed';
-import { catalogScenario } from './scenarios/catalog';
 import { checkoutScenario, randomCarts } from './scenarios/checkout';
 import { expiryDrainScenario } from './scenarios/expiry-drain';
-import { quoteScenario, trivialRoute } from './scenarios/quote';
+import { readScenarios } from './scenarios/reads';
 
 const PGBENCH_STOCK = 100_000_000;
 const SPREAD_STOCK_PER_VARIANT = 100_000;
@@ -148,17 +147,11 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
   const { seeded, options } = ctx;
 
   if (only.includes('quote') || only.includes('catalog')) {
-    step('trivial route (GET /health), the limit of the HTTP scenarios');
-    const trivial = await trivialRoute(ctx);
-    record('trivial', { ...trivial, requests: trivial.requests });
-    if (only.includes('quote')) {
-      step('quote');
-      record('quote', await quoteScenario(ctx, trivial));
-    }
-    if (only.includes('catalog')) {
-      step('catalog');
-      record('catalog', await catalogScenario(ctx, trivial));
-    }
+    step(`quote and catalog, interleaved with the trivial route (GET /health): ${options.rounds} rounds`);
+    const reads = await readScenarios(ctx, { quote: only.includes('quote'), catalog: only.includes('catalog') });
+    // One peak for the interleaved runs: they share the interval it was sampled over.
+    const peakRssMb = ctx.app.takePeakRssMb();
+    for (const [name, result] of Object.entries(reads)) results[name] = { ...result, peakRssMb };
   }
   if (only.includes('checkout-hot')) {
     step('checkout-hot');

@@ -8,6 +8,8 @@ export interface BenchOptions {
   connections: number;
   /** Seconds of each duration-bound HTTP run (quote, trivial route, catalog). */
   seconds: number;
+  /** Rounds of the interleaved read runs (trivial, quote, catalog); medians are reported. */
+  rounds: number;
   /** Seconds of each pgbench run. */
   pgbenchSeconds: number;
   quoteVariants: number;
@@ -27,7 +29,8 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [options]
   --connections N          concurrent connections (and pgbench clients)   default 64
-  --seconds N              length of each timed HTTP run                  default 10
+  --seconds N              length of each read run (trivial, quote, catalog) default 5
+  --rounds N               interleaved rounds of the read runs (medians)  default 3
   --pgbench-seconds N      length of each pgbench run                     default 10
   --quote-variants N       variants priced by the quote scenario          default 1000
   --rules N                pricing rules in the database                  default 20
@@ -43,7 +46,8 @@ const USAGE = `usage: npm run bench -- [options]
 
 const DEFAULTS = {
   connections: 64,
-  seconds: 10,
+  seconds: 5,
+  rounds: 3,
   'pgbench-seconds': 10,
   'quote-variants': 1000,
   rules: 20,
@@ -94,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
     connections: number('connections'),
     seconds: number('seconds'),
+    rounds: number('rounds'),
     pgbenchSeconds: number('pgbench-seconds'),
     quoteVariants: number('quote-variants'),
     rules: number('rules'),

@@ -1,6 +1,5 @@
-import { BenchContext, ScenarioResult } from '../lib/context';
-import { LoadRequest, LoadResult } from '../lib/load';
-import { summary } from './quote';
+import { BenchContext } from '../lib/context';
+import { LoadRequest } from '../lib/load';
 
 const PAGE_SIZE = 20;
 const PAGES_PER_DEPARTMENT = 5;
@@ -9,9 +8,9 @@ const PAGES_PER_DEPARTMENT = 5;
  * GET /api/products pages filtered by category: the first pages of each department
  * (a subtree of 10 aisles) and the first page of each aisle.
  */
-export async function catalogScenario(ctx: BenchContext, trivial: LoadResult): Promise<ScenarioResult> {
+export function catalogRequests(ctx: BenchContext): LoadRequest[] {
   const { topIds, leafIds } = ctx.seeded.categories;
-  const requests: LoadRequest[] = [
+  return [
     ...topIds.flatMap((categoryId) =>
       Array.from({ length: PAGES_PER_DEPARTMENT }, (_, page) => ({
         method: 'GET' as const,
@@ -23,14 +22,4 @@ export async function catalogScenario(ctx: BenchContext, trivial: LoadResult): P
       path: `/api/products?categoryId=${categoryId}&limit=${PAGE_SIZE}`,
     })),
   ];
-  const catalog = await ctx.load({ requests, durationSeconds: ctx.options.seconds, expectStatus: [200] });
-  const { rows } = await ctx.db.query<{ products: number }>(`SELECT count(*)::int AS products FROM products`);
-  return {
-    ...summary(catalog),
-    limitThroughput: trivial.throughput,
-    ratio: catalog.throughput / trivial.throughput,
-    products: rows[0].products,
-    categories: 1 + topIds.length + leafIds.length,
-    requests: catalog.requests,
-  };
 }

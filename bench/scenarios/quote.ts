@@ -4,20 +4,15 @@ import { productIdsOf, ruleBodies } from '../lib/seed';
 
 const TIERS = ['STANDARD', 'SILVER', 'GOLD', 'PLATINUM'];
 
-/** The same app's cheapest route (liveness), for the same time at the same concurrency. */
-export async function trivialRoute(ctx: BenchContext): Promise<LoadResult> {
-  return ctx.load({
-    requests: [{ method: 'GET', path: '/health' }],
-    durationSeconds: ctx.options.seconds,
-    expectStatus: [200],
-  });
-}
+/** The same app's cheapest route (liveness, no I/O): the limit of the read scenarios. */
+export const TRIVIAL_REQUESTS: LoadRequest[] = [{ method: 'GET', path: '/health' }];
 
 /**
- * GET /api/pricing/:variantId/price over every quote variant, with quantities and tiers
- * that make the rules (volume, tier, schedule, scarcity at every scope) apply or not.
+ * Seeds the rules and returns GET /api/pricing/:variantId/price over every quote variant,
+ * with quantities and tiers that make the rules (volume, tier, schedule, scarcity at
+ * every scope) apply or not.
  */
-export async function quoteScenario(ctx: BenchContext, trivial: LoadResult): Promise<ScenarioResult> {
+export async function quoteRequests(ctx: BenchContext): Promise<LoadRequest[]> {
   const variantIds = ctx.seeded.quoteVariantIds;
   const scopes = {
     categoryIds: [...ctx.seeded.categories.topIds, ...ctx.seeded.categories.leafIds],
@@ -27,21 +22,10 @@ export async function quoteScenario(ctx: BenchContext, trivial: LoadResult): Pro
   for (const rule of ruleBodies(ctx.options.rules, scopes)) {
     await ctx.adminCall('POST', '/api/pricing/rules', rule, 201);
   }
-
-  const requests: LoadRequest[] = variantIds.map((variantId, index) => ({
+  return variantIds.map((variantId, index) => ({
     method: 'GET',
     path: `/api/pricing/${variantId}/price?quantity=${1 + (index % 12)}&tier=${TIERS[index % TIERS.length]}`,
   }));
-  const quote = await ctx.load({ requests, durationSeconds: ctx.options.seconds, expectStatus: [200] });
-  return {
-    ...summary(quote),
-    limitThroughput: trivial.throughput,
-    ratio: quote.throughput / trivial.throughput,
-    limitP99Ms: trivial.p99Ms,
-    variants: variantIds.length,
-    rules: ctx.options.rules,
-    requests: quote.requests,
-  };
 }
 
 export function summary(result: LoadResult): ScenarioResult {
