@@ -117,7 +117,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 function usage(problem?: string): never {
-  if (problem) console.error(problem);
-  console.error(USAGE);
+  if (problem) console.error(`${problem}\n${USAGE}`);
+  else process.stdout.write(`${USAGE}\n`);
   process.exit(problem ? 2 : 0);
 }
