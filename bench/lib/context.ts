@@ -16,6 +16,17 @@ export interface ScenarioResult {
   [field: string]: unknown;
 }
 
+/** A load run's figures as a scenario reports them. */
+export function summary(result: LoadResult): ScenarioResult {
+  return {
+    throughput: result.throughput,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.errors,
+    appCpuMsPerRequest: result.appCpuMsPerRequest,
+  };
+}
+
 export interface Seeded {
   categories: { rootId: number; topIds: number[]; leafIds: number[] };
   quoteVariantIds: number[];

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BenchContext, ScenarioResult } from '../lib/context';
+import { BenchContext, ScenarioResult, summary } from '../lib/context';
 import { LoadRequest, LoadResult } from '../lib/load';
 import { pgbench } from '../lib/pgbench';
 import { round } from '../lib/stats';
-import { summary } from './quote';
 
 export interface CheckoutPlan {
   label: string;

@@ -1,12 +1,11 @@
 import Bull from 'bull';
 import { setTimeout as sleep } from 'node:timers/promises';
+// The queue's own names, as the expiry e2e test uses them: a rename breaks the build, not the drain.
+import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
 import { BenchContext, ScenarioResult } from '../lib/context';
 import { round } from '../lib/stats';
 import { checkoutRequests, fillCarts, randomCarts } from './checkout';
 
-// The inventory module's queue and job ids (src/inventory/reservation-expiry.queue.ts).
-const RESERVATIONS_QUEUE = 'reservations';
-const expireJobId = (reservationId: string) => `expire:${reservationId}`;
 const PROMOTE_BATCH = 200;
 const POLL_MS = 100;
 

@@ -1,5 +1,5 @@
-import { BenchContext, ScenarioResult } from '../lib/context';
-import { LoadRequest, LoadResult } from '../lib/load';
+import { BenchContext } from '../lib/context';
+import { LoadRequest } from '../lib/load';
 import { productIdsOf, ruleBodies } from '../lib/seed';
 
 const TIERS = ['STANDARD', 'SILVER', 'GOLD', 'PLATINUM'];
@@ -26,14 +26,4 @@ export async function quoteRequests(ctx: BenchContext): Promise<LoadRequest[]> {
     method: 'GET',
     path: `/api/pricing/${variantId}/price?quantity=${1 + (index % 12)}&tier=${TIERS[index % TIERS.length]}`,
   }));
-}
-
-export function summary(result: LoadResult): ScenarioResult {
-  return {
-    throughput: result.throughput,
-    p50Ms: result.p50Ms,
-    p99Ms: result.p99Ms,
-    errors: result.errors,
-    appCpuMsPerRequest: result.appCpuMsPerRequest,
-  };
 }

@@ -1,8 +1,8 @@
-import { BenchContext, ScenarioResult } from '../lib/context';
+import { BenchContext, ScenarioResult, summary } from '../lib/context';
 import { LoadRequest, LoadResult } from '../lib/load';
 import { round } from '../lib/stats';
 import { catalogRequests } from './catalog';
-import { quoteRequests, summary, TRIVIAL_REQUESTS } from './quote';
+import { quoteRequests, TRIVIAL_REQUESTS } from './quote';
 
 const WARM_UP_SECONDS = 3;
 
