@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
+import { DataSource } from 'typeorm';
 import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
@@ -16,7 +17,7 @@ import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
-import { buildDataSourceOptions } from './shared/database';
+import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -58,11 +59,17 @@ export class AppModule {
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(env),
+            ...buildAppDataSourceOptions(env),
             migrationsRun: env.migrationsRun,
-            retryAttempts: 5,
-            retryDelay: 2000,
+            // main.ts waits for PostgreSQL before building the app; this covers a blip in between.
+            retryAttempts: 2,
+            retryDelay: 1000,
           }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            sizeReadPool(dataSource, env.DATABASE_READ_POOL_SIZE);
+            return dataSource;
+          },
         }),
         BullModule.forRootAsync({
           useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),

@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './validation.pipe';
 export * from './idempotency-key';
 export * from './no-body';
+export * from './client-gone';
