@@ -66,12 +66,16 @@ export class Env {
   @Max(60_000)
   DATABASE_ACQUIRE_TIMEOUT_MS = 2_000;
 
-  /** How long a statement may wait for a row lock (a checkout on a locked stock row) before giving up with 503. */
+  /**
+   * How long a statement may wait for a row lock (a checkout on a locked stock row) before
+   * giving up with 503. PostgreSQL counts the wait in a row's queue and the wait for its
+   * holder separately, so a statement may wait up to about twice this.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   @Max(60_000)
-  DATABASE_LOCK_TIMEOUT_MS = 2_000;
+  DATABASE_LOCK_TIMEOUT_MS = 1_000;
 
   /** The longest any one statement may run. */
   @Transform(toInt)
