@@ -40,8 +40,15 @@ export class AppModule {
               genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
               redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
               autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+              // 503 is a dependency away or a lock wait run out, answered as designed: not a bug.
               customLogLevel: (_request, response, error) =>
-                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+                response.statusCode === 503
+                  ? 'warn'
+                  : error || response.statusCode >= 500
+                    ? 'error'
+                    : response.statusCode >= 400
+                      ? 'warn'
+                      : 'info',
               serializers: {
                 req: (request: { id: string; method: string; url: string }) => ({
                   id: request.id,

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
 /** True when the error is a unique violation of the named constraint or index. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -45,6 +45,10 @@ export type DatabaseUnavailableKind = 'LOCK_TIMEOUT' | 'STATEMENT_TIMEOUT' | 'PO
  * service's situation, not a bug: clients get 503 with Retry-After.
  */
 export function databaseUnavailableKind(error: unknown): DatabaseUnavailableKind | null {
+  // TypeORM gives up a transaction's connection when it breaks; later statements of it say so.
+  if (error instanceof QueryRunnerProviderAlreadyReleasedError || error instanceof QueryRunnerAlreadyReleasedError) {
+    return 'CONNECTION';
+  }
   for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
     if (!candidate || typeof candidate !== 'object') continue;
     const { code, message } = candidate as { code?: unknown; message?: unknown };

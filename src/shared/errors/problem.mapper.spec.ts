@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, NotFoundError, ValidationFailedError } from './domain-error';
 import { ErrorCode } from './error-codes';
 import { mapErrorToProblem } from './problem.mapper';
@@ -99,6 +99,7 @@ describe(mapErrorToProblem.name, () => {
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'CONNECTION'],
     [new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')), 'CONNECTION'],
     [new Error('timeout exceeded when trying to connect'), 'POOL_TIMEOUT'],
+    [new QueryRunnerProviderAlreadyReleasedError(), 'CONNECTION'],
   ])('answers %p, a database that cannot serve now, with 503 %s and a Retry-After', (error, reason) => {
     const { problem, unexpected, retryAfterSeconds } = mapErrorToProblem(error, context);
 
