@@ -56,7 +56,11 @@ export class CheckoutService {
       // A checkout repeated after an answer that never arrived (a reset, a timeout): the
       // cart it checked out is still held, so that reservation is the answer.
       const held = await this.carts.findHeldReservation(principal.customerId);
-      if (held) return { status: 200, body: ReservationDto.from(held), replayed: true };
+      // With a key, the checkout that made it may be this key's own: its stored answer wins.
+      if (held) {
+        const stored = await this.idempotency.replayOf<ReservationDto>(request);
+        return stored ?? { status: 200, body: ReservationDto.from(held), replayed: true };
+      }
     }
     if (!read || read.items.length === 0) throw new CartEmptyError();
     await this.assertStillSold(read.items);

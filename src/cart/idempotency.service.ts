@@ -76,7 +76,7 @@ export class IdempotencyService {
    * Called before a request's own reads, so a replay does not depend on state that has
    * moved on since (the cart the first request checked out is gone).
    */
-  private async replayOf<T>(request: IdempotentRequest | undefined): Promise<IdempotentResult<T> | null> {
+  async replayOf<T>(request: IdempotentRequest | undefined): Promise<IdempotentResult<T> | null> {
     if (!request) return null;
     return this.storedAnswer<T>(this.dataSource.manager, request);
   }

@@ -1,2 +1,3 @@
+import './bull-background-promises';
 export * from './queue-errors';
 export * from './periodic-job';
