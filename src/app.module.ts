@@ -1,9 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -17,8 +15,6 @@ import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import { buildDataSourceOptions } from './shared/database';
-
-const ONE_MINUTE_MS = 60_000;
 
 @Module({})
 export class AppModule {
@@ -67,10 +63,6 @@ export class AppModule {
         BullModule.forRootAsync({
           useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         }),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
-          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
-        }),
         EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,
@@ -79,7 +71,6 @@ export class AppModule {
         PricingModule,
         CartModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
   }
 }
