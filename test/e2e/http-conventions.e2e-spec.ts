@@ -684,5 +684,3 @@ describe('HTTP conventions', () => {
     });
   });
 });
-  });
-});
