@@ -81,8 +81,8 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   // unsupported media type) through this filter too, so they answer problem+json.
   app.useGlobalFilters(new ProblemDetailsFilter());
   fastify.addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+    void reply.header('x-request-id', request.id);
+  });
 
   // helmet's own middleware, built once: @fastify/helmet builds it again on every request,
   // parsing the CSP each time (a twentieth of a quote's CPU).

@@ -129,7 +129,10 @@ describe('Hostile input', () => {
     });
 
     it('refuses a quote nested 100,000 deep at its body limit', async () => {
-      const response = await t.http.post(QUOTES).set('content-type', 'application/json').send(nested('objects', 100_000));
+      const response = await t.http
+        .post(QUOTES)
+        .set('content-type', 'application/json')
+        .send(nested('objects', 100_000));
 
       expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
     });
@@ -144,7 +147,10 @@ describe('Hostile input', () => {
     it('reads brackets inside strings as text, not as nesting', async () => {
       const name = unique('Brackets') + ' ' + '[{'.repeat(100);
 
-      const response = await t.http.post(CATEGORIES).set('authorization', t.admin).send({ name: name.slice(0, 120) });
+      const response = await t.http
+        .post(CATEGORIES)
+        .set('authorization', t.admin)
+        .send({ name: name.slice(0, 120) });
 
       expect(response.status).toBe(201);
     });
@@ -172,7 +178,7 @@ describe('Hostile input', () => {
     });
 
     it('keeps every other key exactly, including look-alikes of reserved names', async () => {
-      const attributes = { Constructor: 'a', to_string: 'b', 'proto ': 'c', color: 'red', 'größe': 'M' };
+      const attributes = { Constructor: 'a', to_string: 'b', 'proto ': 'c', color: 'red', größe: 'M' };
 
       const created = await t.http
         .post(VARIANTS)
@@ -187,17 +193,20 @@ describe('Hostile input', () => {
   });
 
   describe('errors of Fastify plugins', () => {
-    it.each(['/docs/../package.json', '/docs/%2e%2e/x', '/docs/%2e%2e/%2e%2e/package.json', '/docs/%00', '/docs/a%00b'])(
-      'answers %s with a 4xx problem and serves no file',
-      async (path) => {
-        const response = await t.http.get(path);
+    it.each([
+      '/docs/../package.json',
+      '/docs/%2e%2e/x',
+      '/docs/%2e%2e/%2e%2e/package.json',
+      '/docs/%00',
+      '/docs/a%00b',
+    ])('answers %s with a 4xx problem and serves no file', async (path) => {
+      const response = await t.http.get(path);
 
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(response.status).toBeLessThan(500);
-        expect(response.headers['content-type']).toContain(PROBLEM_JSON);
-        expect(response.text).not.toContain('"dependencies"');
-      },
-    );
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.headers['content-type']).toContain(PROBLEM_JSON);
+      expect(response.text).not.toContain('"dependencies"');
+    });
 
     it('answers an empty JSON body with a validation problem', async () => {
       const response = await postJson(CATEGORIES, '');

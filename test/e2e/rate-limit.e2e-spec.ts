@@ -147,7 +147,8 @@ describe('Rate limits', () => {
   it('limits adding to the cart and checking out more strictly, per route', async () => {
     const t = await start({ RATE_LIMIT_PER_MINUTE: '100', RATE_LIMIT_CART_PER_MINUTE: '2' });
     const customer = t.customer(unique('shopper'));
-    const add = () => t.http.post('/api/cart/items').set('authorization', customer).send({ variantId: 2147483647, quantity: 1 });
+    const add = () =>
+      t.http.post('/api/cart/items').set('authorization', customer).send({ variantId: 2147483647, quantity: 1 });
     await add().expect(404);
     await add().expect(404);
 

@@ -83,7 +83,9 @@ const fieldPath = (parent: string, key: string) => (parent ? `${parent}.${key}` 
  */
 export function findUnstorableField(value: unknown, path: string): FieldError | null {
   if (typeof value === 'string') {
-    return value.includes('\u0000') ? { field: path, message: `${path || 'the value'} must not contain the NUL character` } : null;
+    return value.includes('\u0000')
+      ? { field: path, message: `${path || 'the value'} must not contain the NUL character` }
+      : null;
   }
   if (value === null || typeof value !== 'object') return null;
   for (const [key, item] of Object.entries(value)) {
