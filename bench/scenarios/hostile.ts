@@ -10,6 +10,8 @@ const HEALTH_CONNECTIONS = 16;
 const REFUSALS = [400, 413];
 
 const json = { 'content-type': 'application/json' };
+/** What the hostile requests are compared with: a small bad request (a quote without lines). */
+const SMALL_INVALID: LoadRequest = { method: 'POST', path: '/api/pricing/quotes', headers: json, body: '{"items":[]}' };
 
 /**
  * Requests an attacker sends to cost the server as much as one request can: a quote of
@@ -55,9 +57,9 @@ function tally(result: LoadResult) {
  * arrive at once. Reported as one row per kind and one for /health under attack.
  */
 export async function hostileScenario(ctx: BenchContext): Promise<Record<string, ScenarioResult>> {
-  const kinds = hostileRequests(ctx);
+  const attacks = hostileRequests(ctx);
   const results: Record<string, ScenarioResult> = {};
-  for (const [name, request] of Object.entries(kinds)) {
+  for (const [name, request] of Object.entries({ 'small-invalid': SMALL_INVALID, ...attacks })) {
     const alone = await ctx.load({
       requests: [request],
       amount: ctx.options.hostileRequests,
@@ -72,7 +74,7 @@ export async function hostileScenario(ctx: BenchContext): Promise<Record<string,
   const [healthUnderAttack, attack] = await Promise.all([
     ctx.load({ ...health, connections: HEALTH_CONNECTIONS }),
     ctx.load({
-      requests: Object.values(kinds),
+      requests: Object.values(attacks),
       durationSeconds: ctx.options.seconds,
       connections: HOSTILE_CONNECTIONS,
       expectStatus: REFUSALS,
