@@ -222,7 +222,7 @@ describe('Hostile input', () => {
   });
 });
 
-describe('Slow clients', () => {
+describe('Slow and malformed clients', () => {
   let t: ListeningTestApp;
 
   beforeAll(async () => {
@@ -269,6 +269,7 @@ describe('Slow clients', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain(PROBLEM_JSON);
     expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+    expect(answer).toMatch(/X-Request-Id: [0-9a-f-]{36}/);
   });
 
   it('answers 408 and closes the connection when the headers arrive too slowly', async () => {
@@ -276,6 +277,13 @@ describe('Slow clients', () => {
 
     expect(answer).not.toBeNull();
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('answers a request that is not HTTP with a 400 problem and closes the connection', async () => {
+    const answer = await trickle('NOT HTTP AT ALL\r\n\r\n');
+
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"VALIDATION_FAILED"');
   });
 
   it('still serves a request sent at once (control)', async () => {

@@ -43,10 +43,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   }
   const status = statusOfClientError(error.code);
   const code = errorCodeForStatus(status);
-  const problem = buildProblem(code, STATUS_CODES[status] ?? 'Bad request', { instance: '', requestId: randomUUID() });
-  const body = JSON.stringify(problem);
+  const requestId = randomUUID();
+  const body = JSON.stringify(buildProblem(code, STATUS_CODES[status] ?? 'Bad request', { instance: '', requestId }));
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nX-Request-Id: ${requestId}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
