@@ -164,9 +164,10 @@ describe('Rate limits', () => {
   });
 
   describe('when Redis does not answer', () => {
+    // The queues keep the live Redis: only the limiter's is gone.
     it('serves requests when nothing listens at the Redis address', async () => {
       const t = await start({
-        REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+        RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
         RATE_LIMIT_PER_MINUTE: '1',
         RATE_LIMIT_CART_PER_MINUTE: '1',
       });

@@ -30,6 +30,12 @@ describe(validateEnv.name, () => {
     expect(env.migrationsRun).toBe(false);
   });
 
+  it('keeps the rate-limit counters beside the queues unless told otherwise', () => {
+    expect(validateEnv({ REDIS_URL: 'redis://queues:6379' }).rateLimitRedisUrl).toBe('redis://queues:6379');
+    expect(validateEnv({ RATE_LIMIT_REDIS_URL: 'redis://limits:6379' }).rateLimitRedisUrl).toBe('redis://limits:6379');
+    expect(() => validateEnv({ RATE_LIMIT_REDIS_URL: 'http://limits' })).toThrow('RATE_LIMIT_REDIS_URL');
+  });
+
   it('refuses a headers timeout longer than the request timeout', () => {
     expect(() => validateEnv({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
       'HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS',

@@ -102,6 +102,11 @@ export class Env {
   @Min(0)
   RATE_LIMIT_CART_PER_MINUTE = 60;
 
+  /** Where the rate-limit counters live, when not beside the queues at REDIS_URL. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'RATE_LIMIT_REDIS_URL must be a redis:// URL' })
+  RATE_LIMIT_REDIS_URL?: string;
+
   /** Prefix of the rate-limit counters in Redis, which every instance shares. */
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
   RATE_LIMIT_KEY_PREFIX = 'rate-limit';
@@ -156,6 +161,10 @@ export class Env {
     return this.CORS_ORIGINS === '*' ? '*' : this.CORS_ORIGINS.split(',');
   }
 
+  get rateLimitRedisUrl(): string {
+    return this.RATE_LIMIT_REDIS_URL ?? this.REDIS_URL;
+  }
+
   get jwtSecret(): string {
     return this.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
   }
@@ -177,12 +186,15 @@ export class InvalidConfigurationError extends Error {
   }
 }
 
+/** Variables without a default, which `new Env()` therefore does not list. */
+const OPTIONAL_KEYS = ['JWT_SECRET', 'RATE_LIMIT_REDIS_URL'];
+
 /** Validates the environment; a bad value fails with one line naming every problem. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const present = Object.fromEntries(
     Object.entries(raw).filter(
-      ([key, value]) => (known.includes(key) || key === 'JWT_SECRET') && value !== '' && value !== undefined,
+      ([key, value]) => (known.includes(key) || OPTIONAL_KEYS.includes(key)) && value !== '' && value !== undefined,
     ),
   );
   const env = plainToInstance(Env, present, { exposeDefaultValues: true });

@@ -98,7 +98,7 @@ export async function registerRateLimits(fastify: FastifyInstance, env: Env, tok
   if (env.RATE_LIMIT_PER_MINUTE === 0 && env.RATE_LIMIT_CART_PER_MINUTE === 0) return;
 
   const reportOutage = outageReporter(new Logger('RateLimit'));
-  const redis = limiterRedis(env.REDIS_URL, reportOutage);
+  const redis = limiterRedis(env.rateLimitRedisUrl, reportOutage);
   fastify.addHook('onClose', async () => {
     redis.disconnect();
   });
