@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
+import { DataSource } from 'typeorm';
 import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
@@ -14,7 +15,7 @@ import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
-import { buildDataSourceOptions } from './shared/database';
+import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
 
 @Module({})
 export class AppModule {
@@ -35,8 +36,15 @@ export class AppModule {
               genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
               redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
               autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+              // 503 is a dependency away or a lock wait run out, answered as designed: not a bug.
               customLogLevel: (_request, response, error) =>
-                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+                response.statusCode === 503
+                  ? 'warn'
+                  : error || response.statusCode >= 500
+                    ? 'error'
+                    : response.statusCode >= 400
+                      ? 'warn'
+                      : 'info',
               serializers: {
                 req: (request: { id: string; method: string; url: string }) => ({
                   id: request.id,
@@ -54,11 +62,17 @@ export class AppModule {
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(env),
+            ...buildAppDataSourceOptions(env),
             migrationsRun: env.migrationsRun,
-            retryAttempts: 5,
-            retryDelay: 2000,
+            // main.ts waits for PostgreSQL before building the app; this covers a blip in between.
+            retryAttempts: 2,
+            retryDelay: 1000,
           }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            sizeReadPool(dataSource, env.DATABASE_READ_POOL_SIZE);
+            return dataSource;
+          },
         }),
         BullModule.forRootAsync({
           useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),

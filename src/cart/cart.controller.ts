@@ -7,6 +7,7 @@ import { ApiProblems } from '../shared/errors';
 import {
   ApiIdempotencyKey,
   ApiUuidParam,
+  ClientAbortSignal,
   IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
   NoBody,
@@ -99,17 +100,25 @@ export class CartController {
     description:
       'The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or ' +
       'cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. ' +
-      '409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart.',
+      '409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart. ' +
+      'Safe to retry without a key: when the caller has no active cart and their last checkout still holds its ' +
+      'reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.',
   })
   @ApiCreatedResponse({ type: ReservationDto, headers: REPLAYED_HEADER_DOC })
+  @ApiOkResponse({
+    type: ReservationDto,
+    headers: REPLAYED_HEADER_DOC,
+    description: 'A repeated checkout: the reservation the last checkout made, still held',
+  })
   @ApiProblems(400, 409)
   async checkoutCart(
     @CurrentPrincipal() principal: Principal,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @NoBody() _body: undefined,
+    @ClientAbortSignal() clientGone: AbortSignal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationDto> {
-    return answer(reply, await this.checkouts.checkout(principal, idempotencyKey));
+    return answer(reply, await this.checkouts.checkout(principal, idempotencyKey, clientGone));
   }
 }
 

@@ -10,11 +10,8 @@ import { CartController } from './cart.controller';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { IdempotencyKey } from './idempotency-key.entity';
-import {
-  CART_MAINTENANCE_QUEUE,
-  IdempotencyPurgeProcessor,
-  IdempotencyPurgeScheduler,
-} from './idempotency-purge.queue';
+import { CART_MAINTENANCE_QUEUE, CartMaintenanceProcessor, CartMaintenanceSchedule } from './cart-maintenance.queue';
+import { CartReconciler } from './cart-reconciler';
 import { IdempotencyService } from './idempotency.service';
 import { ReservationReleasedListener } from './reservation-released.listener';
 
@@ -32,8 +29,9 @@ import { ReservationReleasedListener } from './reservation-released.listener';
     CartService,
     CheckoutService,
     IdempotencyService,
-    IdempotencyPurgeScheduler,
-    IdempotencyPurgeProcessor,
+    CartReconciler,
+    CartMaintenanceSchedule,
+    CartMaintenanceProcessor,
     ReservationReleasedListener,
   ],
 })

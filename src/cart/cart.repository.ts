@@ -101,7 +101,7 @@ export async function reactivateCart(
   try {
     const [, affected]: [unknown, number] = await manager.query(
       `UPDATE carts c
-          SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL,
+          SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL, settled_at = NULL,
               version = c.version + 1, updated_at = now()
         WHERE c.id = $1 AND c.status = 'CHECKED_OUT' AND c.reservation_id = $2
           AND NOT EXISTS (
@@ -116,4 +116,42 @@ export async function reactivateCart(
     if (isUniqueViolation(error, 'UQ_carts_active_customer')) return false;
     throw error;
   }
+}
+
+/** A checked-out cart whose reservation's outcome the cart module has not learned yet. */
+export interface UnsettledCart {
+  id: string;
+  reservationId: string;
+  checkedOutAt: Date;
+}
+
+/** Unsettled carts after `after` in checkout order, at most `limit` (keyset pages over IDX_carts_unsettled). */
+export async function findUnsettledCarts(
+  manager: EntityManager | DataSource,
+  after: UnsettledCart | null,
+  limit: number,
+): Promise<UnsettledCart[]> {
+  const rows: { id: string; reservation_id: string; checked_out_at: Date }[] = await manager.query(
+    `SELECT id, reservation_id, checked_out_at FROM carts
+      WHERE status = 'CHECKED_OUT' AND settled_at IS NULL
+        AND ($1::timestamptz IS NULL OR (checked_out_at, id) > ($1::timestamptz, $2::uuid))
+      ORDER BY checked_out_at, id
+      LIMIT $3`,
+    [after?.checkedOutAt ?? null, after?.id ?? null, limit],
+  );
+  return rows.map((row) => ({ id: row.id, reservationId: row.reservation_id, checkedOutAt: row.checked_out_at }));
+}
+
+/**
+ * Records that these carts' reservations ended for good with the carts staying checked
+ * out (a sale, or a newer cart in their place). Carts given back meanwhile are untouched.
+ */
+export async function settleCarts(manager: EntityManager | DataSource, cartIds: readonly string[]): Promise<number> {
+  if (cartIds.length === 0) return 0;
+  const [, affected]: [unknown, number] = await manager.query(
+    `UPDATE carts SET settled_at = now()
+      WHERE id = ANY($1::uuid[]) AND status = 'CHECKED_OUT' AND settled_at IS NULL`,
+    [cartIds],
+  );
+  return affected;
 }

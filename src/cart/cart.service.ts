@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { InsufficientStockError, InventoryService, ReservationNotFoundError } from '../inventory';
+import { InsufficientStockError, InventoryService, ReservationNotFoundError, ReservationView } from '../inventory';
 import { PriceQuote, PricingService } from '../pricing';
 import { Principal } from '../shared/auth';
 import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
@@ -52,28 +52,48 @@ export class CartService {
 
   /** The caller's active cart; an empty one (id null) when there is none. */
   async getCart(principal: Principal): Promise<CartDto> {
-    const active =
-      (await findActiveCart(this.dataSource, principal.customerId)) ??
-      (await this.recoverReleasedCart(principal.customerId));
+    const active = await this.findOrRecoverActiveCart(principal.customerId);
     const cart = active ? { ...active.cart, items: active.items } : { id: null, status: 'ACTIVE' as const, items: [] };
     return CartDto.from(cart, this.pricing.currency);
   }
 
   /**
-   * The customer's latest cart made ACTIVE again if its reservation was released without
-   * the cart hearing of it: the in-process event was lost, or the reservation is overdue
-   * and no job has expired it yet (reading it expires it). Null when there is none.
+   * The customer's ACTIVE cart, or their latest cart made ACTIVE again when its
+   * reservation was released without the cart hearing of it (a lost event, or a
+   * reservation overdue that no job has expired yet: reading it expires it). Every cart
+   * route starts here, so no route acts on a cart that should have been given back.
    */
-  private async recoverReleasedCart(customerId: string): Promise<CartWithItems | null> {
+  async findOrRecoverActiveCart(customerId: string): Promise<CartWithItems | null> {
+    const active = await findActiveCart(this.dataSource, customerId);
+    if (active) return active;
+    const latest = await this.latestCheckout(customerId);
+    if (!latest || (latest.reservation?.status !== 'CANCELLED' && latest.reservation?.status !== 'EXPIRED')) {
+      return null;
+    }
+    await reactivateCart(this.dataSource, latest.cart.id, latest.cart.reservationId!);
+    return findActiveCart(this.dataSource, customerId);
+  }
+
+  /**
+   * The reservation still holding the customer's latest checked-out cart, when they have
+   * no ACTIVE cart: what a checkout repeated after an ambiguous failure should answer.
+   */
+  async findHeldReservation(customerId: string): Promise<ReservationView | null> {
+    const latest = await this.latestCheckout(customerId);
+    return latest?.reservation?.status === 'ACTIVE' ? latest.reservation : null;
+  }
+
+  /** The customer's latest cart if it is checked out, with its reservation (null if that is gone). */
+  private async latestCheckout(
+    customerId: string,
+  ): Promise<{ cart: Cart; reservation: ReservationView | null } | null> {
     const latest = await findLatestCart(this.dataSource, customerId);
     if (latest?.status !== 'CHECKED_OUT' || latest.reservationId === null) return null;
     const reservation = await this.inventory.getReservation(latest.reservationId).catch((error: unknown) => {
       if (error instanceof ReservationNotFoundError) return null;
       throw error;
     });
-    if (reservation?.status !== 'CANCELLED' && reservation?.status !== 'EXPIRED') return null;
-    await reactivateCart(this.dataSource, latest.id, latest.reservationId);
-    return findActiveCart(this.dataSource, customerId);
+    return { cart: latest, reservation };
   }
 
   /** Adds units of a variant: to its line when there is one, else as a new line (opening a cart if needed). */
@@ -99,7 +119,7 @@ export class CartService {
   }
 
   private async planAdd(principal: Principal, input: { variantId: number; quantity: number }): Promise<LinePlan> {
-    const active = await findActiveCart(this.dataSource, principal.customerId);
+    const active = await this.findOrRecoverActiveCart(principal.customerId);
     const line = active?.items.find((item) => item.variantId === input.variantId);
     if (!line && (active?.items.length ?? 0) >= MAX_CART_LINES) throw new CartFullError();
     const quantityBefore = line?.quantity ?? 0;

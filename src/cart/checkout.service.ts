@@ -5,10 +5,11 @@ import { DataSource } from 'typeorm';
 import { InventoryService, ReservationDto } from '../inventory';
 import { CatalogService } from '../products';
 import { Principal } from '../shared/auth';
+import { assertClientWaiting } from '../shared/http';
 import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './cart.errors';
 import { CartItem } from './cart-item.entity';
 import { CartService } from './cart.service';
-import { findActiveCart, markCheckedOut } from './cart.repository';
+import { markCheckedOut } from './cart.repository';
 import { IdempotencyService, idempotentRequest, IdempotentRequest, IdempotentResult } from './idempotency.service';
 
 /**
@@ -32,20 +33,36 @@ export class CheckoutService {
     private readonly idempotency: IdempotencyService,
   ) {}
 
-  async checkout(principal: Principal, idempotencyKey?: string): Promise<IdempotentResult<ReservationDto>> {
+  /**
+   * `clientGone` is aborted when the caller disconnects: checked before the transaction
+   * opens and before it commits, so a checkout nobody waits for holds no stock.
+   */
+  async checkout(
+    principal: Principal,
+    idempotencyKey?: string,
+    clientGone?: AbortSignal,
+  ): Promise<IdempotentResult<ReservationDto>> {
     const request = idempotentRequest(principal, idempotencyKey, 'checkoutCart', null);
-    return this.idempotency.run(request, () => this.reserveCart(principal, request));
+    return this.idempotency.run(request, () => this.reserveCart(principal, request, clientGone));
   }
 
   private async reserveCart(
     principal: Principal,
     request: IdempotentRequest | undefined,
+    clientGone: AbortSignal | undefined,
   ): Promise<IdempotentResult<ReservationDto>> {
-    const read = await findActiveCart(this.dataSource, principal.customerId);
+    const read = await this.carts.findOrRecoverActiveCart(principal.customerId);
+    if (!read) {
+      // A checkout repeated after an answer that never arrived (a reset, a timeout): the
+      // cart it checked out is still held, so that reservation is the answer.
+      const held = await this.carts.findHeldReservation(principal.customerId);
+      if (held) return { status: 200, body: ReservationDto.from(held), replayed: true };
+    }
     if (!read || read.items.length === 0) throw new CartEmptyError();
     await this.assertStillSold(read.items);
     const { cart, items } = await this.carts.repriceForTier(principal, read);
 
+    assertClientWaiting(clientGone);
     const reservationId = randomUUID();
     return this.idempotency.transaction(request, 201, async (tx) => {
       // The cart first, guarded by the version read above: its row is this customer's
@@ -63,6 +80,7 @@ export class CheckoutService {
           unitPrice: item.unitPrice,
         })),
       });
+      assertClientWaiting(clientGone);
       return ReservationDto.from(reservation);
     });
   }

@@ -9,9 +9,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * When a checkout's reservation is cancelled or expires, the customer gets that cart back
- * as it was, unless they have started a new cart since. The event is in-process: should
- * it be lost (the process stopped right after the commit), CartService.getCart repairs
- * the cart when the customer next looks at it.
+ * as it was, unless they have started a new cart since. This is the fast path: the event
+ * is in-process and may be lost (a crash right after the commit, a failed update), so
+ * CartReconciler repairs from the database within RESERVATION_SWEEP_SECONDS, and every
+ * cart route repairs the caller's cart before it acts.
  */
 @Injectable()
 export class ReservationReleasedListener {

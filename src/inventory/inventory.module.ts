@@ -6,7 +6,7 @@ import { InventoryController } from './inventory.controller';
 import { InventoryService } from './inventory.service';
 import { ReservationItem } from './reservation-item.entity';
 import { RESERVATIONS_QUEUE, ReservationExpiryQueue } from './reservation-expiry.queue';
-import { ReservationExpiryProcessor } from './reservation-expiry.processor';
+import { ReservationExpiryProcessor, ReservationSweepSchedule } from './reservation-expiry.processor';
 import { Reservation } from './reservation.entity';
 import { ReservationsController } from './reservations.controller';
 import { ReservationsService } from './reservations.service';
@@ -21,7 +21,14 @@ import { StockService } from './stock.service';
     BullModule.registerQueue({ name: RESERVATIONS_QUEUE }),
   ],
   controllers: [InventoryController, ReservationsController],
-  providers: [StockService, ReservationsService, ReservationExpiryQueue, ReservationExpiryProcessor, InventoryService],
+  providers: [
+    StockService,
+    ReservationsService,
+    ReservationExpiryQueue,
+    ReservationExpiryProcessor,
+    ReservationSweepSchedule,
+    InventoryService,
+  ],
   exports: [InventoryService],
 })
 export class InventoryModule {}

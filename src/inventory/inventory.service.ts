@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
+import { ReservationStatus } from './reservation.entity';
 import { ReservationsService, ReservationView, ReserveRequest } from './reservations.service';
 import { StockAvailability, StockService } from './stock.service';
 
@@ -32,6 +33,11 @@ export class InventoryService {
   /** The reservation if the principal owns it or is an admin; 404 otherwise. Without a principal: any. */
   getReservation(id: string, principal?: Principal): Promise<ReservationView> {
     return this.reservations.get(id, principal);
+  }
+
+  /** The current status of each reservation (one read); ids that name no reservation are absent. */
+  getReservationStatuses(ids: readonly string[]): Promise<Map<string, ReservationStatus>> {
+    return this.reservations.statusesOf(ids);
   }
 
   confirmReservation(id: string, principal?: Principal): Promise<ReservationView> {

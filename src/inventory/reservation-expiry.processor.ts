@@ -1,6 +1,15 @@
 import { Process, Processor } from '@nestjs/bull';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Job } from 'bull';
-import { EXPIRE_JOB, ExpireJobData, RESERVATIONS_QUEUE, SWEEP_JOB } from './reservation-expiry.queue';
+import { Env } from '../shared/config';
+import {
+  EXPIRE_JOB,
+  ExpireJobData,
+  RESERVATIONS_QUEUE,
+  ReservationExpiryQueue,
+  SWEEP_JOB,
+} from './reservation-expiry.queue';
 import { ReservationsService } from './reservations.service';
 
 /** Thrown so that Bull retries a job that fired before the reservation was due. */
@@ -25,5 +34,30 @@ export class ReservationExpiryProcessor {
   @Process(SWEEP_JOB)
   async sweep(): Promise<{ released: number }> {
     return { released: await this.reservations.expireOverdue() };
+  }
+}
+
+/**
+ * The sweep every RESERVATION_SWEEP_SECONDS: it finds overdue reservations in the
+ * database, so expiry never depends on a delayed job surviving in Redis. Scheduled again
+ * after Redis comes back empty, and run in-process while Redis is away.
+ */
+@Injectable()
+export class ReservationSweepSchedule implements OnApplicationBootstrap, OnModuleDestroy {
+  private stop?: () => void;
+
+  constructor(
+    private readonly queue: ReservationExpiryQueue,
+    private readonly reservations: ReservationsService,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const everyMs = this.config.get('RESERVATION_SWEEP_SECONDS', { infer: true }) * 1000;
+    this.stop = this.queue.keepSweepScheduled(everyMs, () => this.reservations.expireOverdue());
+  }
+
+  onModuleDestroy(): void {
+    this.stop?.();
   }
 }

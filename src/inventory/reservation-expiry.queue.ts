@@ -1,9 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { Env } from '../shared/config';
-import { logQueueErrors } from '../shared/queue';
+import { keepPeriodicJob, logQueueErrors } from '../shared/queue';
 
 export const RESERVATIONS_QUEUE = 'reservations';
 export const EXPIRE_JOB = 'expire';
@@ -23,24 +21,21 @@ export const expireJobId = (reservationId: string) => `expire:${reservationId}`;
  * stock once the reservation is overdue.
  */
 @Injectable()
-export class ReservationExpiryQueue implements OnModuleInit, OnApplicationBootstrap {
+export class ReservationExpiryQueue implements OnModuleInit {
   private readonly logger = new Logger(ReservationExpiryQueue.name);
 
-  constructor(
-    @InjectQueue(RESERVATIONS_QUEUE) private readonly queue: Queue,
-    private readonly config: ConfigService<Env, true>,
-  ) {}
+  constructor(@InjectQueue(RESERVATIONS_QUEUE) private readonly queue: Queue) {}
 
   onModuleInit(): void {
     logQueueErrors(this.queue, this.logger, 'The reservations queue cannot reach Redis; the sweep will catch up');
   }
 
-  onApplicationBootstrap(): void {
-    const every = this.config.get('RESERVATION_SWEEP_SECONDS', { infer: true }) * 1000;
-    // Repeatable jobs are keyed by name and interval: every instance adding it keeps one.
-    this.queue
-      .add(SWEEP_JOB, {}, { repeat: { every }, removeOnComplete: true, removeOnFail: 100 })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Could not schedule the reservation sweep'));
+  /**
+   * Keeps the sweep scheduled across Redis restarts, and runs `sweep` in this process
+   * while Redis is unreachable. Returns a function that stops the fallback.
+   */
+  keepSweepScheduled(everyMs: number, sweep: () => Promise<unknown>): () => void {
+    return keepPeriodicJob(this.queue, { name: SWEEP_JOB, everyMs, runWhileQueueIsDown: sweep }, this.logger);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryForRead } from '../shared/database';
 import { Money } from '../shared/money';
 import { ReservationStatus } from './reservation.entity';
 
@@ -170,4 +171,36 @@ export async function findOverdue(manager: EntityManager, limit: number): Promis
     [limit],
   );
   return rows.map((row) => row.id);
+}
+
+/**
+ * ACTIVE reservations more than `graceSeconds` past their expiry: nothing released them
+ * (the sweep is not running, or keeps failing). Oldest first, at most `limit`.
+ */
+export async function findStuck(
+  manager: EntityManager,
+  graceSeconds: number,
+  limit: number,
+): Promise<{ reservationId: string; expiresAt: Date }[]> {
+  const rows: { id: string; expires_at: Date }[] = await manager.query(
+    `SELECT id, expires_at FROM reservations
+      WHERE status = 'ACTIVE' AND expires_at < now() - make_interval(secs => $1)
+      ORDER BY expires_at LIMIT $2`,
+    [graceSeconds, limit],
+  );
+  return rows.map((row) => ({ reservationId: row.id, expiresAt: row.expires_at }));
+}
+
+/** The status of each of these reservations; unknown ids are absent. */
+export async function findStatuses(
+  dataSource: DataSource,
+  reservationIds: readonly string[],
+): Promise<Map<string, ReservationStatus>> {
+  if (reservationIds.length === 0) return new Map();
+  const rows = await queryForRead<{ id: string; status: ReservationStatus }[]>(
+    dataSource,
+    `SELECT id, status FROM reservations WHERE id = ANY($1::uuid[])`,
+    [reservationIds],
+  );
+  return new Map(rows.map((row) => [row.id, row.status]));
 }

@@ -18,6 +18,7 @@ import {
   closeReservations,
   findOverdue,
   findOverdueHolding,
+  findStatuses,
   insertReservation,
   Transition,
   variantsOf,
@@ -168,6 +169,11 @@ export class ReservationsService {
     });
     if (!reservation) throw new ReservationNotFoundError(id);
     return toView(reservation, reservation.items ?? []);
+  }
+
+  /** The current status of each reservation; unknown ids are absent. */
+  statusesOf(ids: readonly string[]): Promise<Map<string, ReservationStatus>> {
+    return findStatuses(this.dataSource, ids);
   }
 
   /** Sells the reserved stock. Fails with RESERVATION_NOT_ACTIVE unless it is ACTIVE and not overdue. */

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CatalogService, VariantNotFoundError } from '../products';
+import { Env } from '../shared/config';
 import { ValidationFailedError } from '../shared/errors';
 import { StockBelowReservedError, StockLimitExceededError } from './inventory.errors';
+import { findStuck } from './reservation.queries';
 import { ensureStockLevel, lockStockLevels, MovementRow, recordAdminMovement } from './stock-ledger';
 import { MAX_ON_HAND } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
+import { queryForRead } from '../shared/database';
 
 export interface StockAvailability {
   variantId: number;
@@ -38,6 +42,20 @@ export interface StockDrift {
   activeReserved: number;
 }
 
+export interface StuckReservation {
+  reservationId: string;
+  expiresAt: Date;
+}
+
+export interface StockAudit {
+  drift: StockDrift[];
+  /** ACTIVE reservations past their expiry plus RESERVATION_STUCK_GRACE_SECONDS: holds nothing released. */
+  stuck: StuckReservation[];
+}
+
+/** Stuck reservations the audit lists at most; one is already a reason to look. */
+const STUCK_LIST_LIMIT = 1000;
+
 export interface AdjustmentRequest {
   delta: number;
   reason: MovementReason;
@@ -49,6 +67,7 @@ export class StockService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly config: ConfigService<Env, true>,
   ) {}
 
   /** Counters of every requested variant; a variant never stocked has zeros. */
@@ -56,7 +75,8 @@ export class StockService {
     const ids = [...new Set(variantIds)];
     const result = new Map(ids.map((variantId) => [variantId, availability(variantId, 0, 0)]));
     if (ids.length === 0) return result;
-    const rows: { variant_id: number; on_hand: number; reserved: number }[] = await this.dataSource.query(
+    const rows = await queryForRead<{ variant_id: number; on_hand: number; reserved: number }[]>(
+      this.dataSource,
       `SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ANY($1::int[])`,
       [ids],
     );
@@ -136,10 +156,23 @@ export class StockService {
   }
 
   /**
+   * What should never be: variants whose counters disagree with the ledger or with their
+   * ACTIVE reservations, and reservations still holding stock long after they expired.
+   */
+  async audit(): Promise<StockAudit> {
+    const grace = this.config.get('RESERVATION_STUCK_GRACE_SECONDS', { infer: true });
+    const [drift, stuck] = await Promise.all([
+      this.drift(),
+      findStuck(this.dataSource.manager, grace, STUCK_LIST_LIMIT),
+    ]);
+    return { drift, stuck };
+  }
+
+  /**
    * Variants whose on-hand differs from the sum of their ledger, or whose reserved count
    * differs from the units of their ACTIVE reservations. One statement: one snapshot.
    */
-  async audit(): Promise<StockDrift[]> {
+  private async drift(): Promise<StockDrift[]> {
     const rows: {
       variant_id: number;
       on_hand: number;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Money } from '../shared/money';
 import { VariantNotFoundError } from './products.errors';
 import { VariantAttributes } from './variant.entity';
+import { queryForRead } from '../shared/database';
 
 /** A live variant with what pricing and carts need of its product and category. */
 export interface VariantView {
@@ -60,7 +61,8 @@ export class CatalogService {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     // The category paths come with the rows (every quote and cart add asks): one round trip, not two.
-    const rows: VariantRow[] = await this.dataSource.query(
+    const rows = await queryForRead<VariantRow[]>(
+      this.dataSource,
       `WITH RECURSIVE found AS (
          SELECT v.id, v.sku, v.attributes, v.price_adjustment_minor,
                 p.id AS product_id, p.name AS product_name, p.base_price_minor, p.category_id
@@ -89,7 +91,8 @@ export class CatalogService {
   async liveVariantIds(ids: readonly number[]): Promise<Set<number>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Set();
-    const rows: { id: number }[] = await this.dataSource.query(
+    const rows = await queryForRead<{ id: number }[]>(
+      this.dataSource,
       `SELECT v.id FROM variants v
          JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
         WHERE v.id = ANY($1) AND v.deleted_at IS NULL`,
@@ -110,14 +113,14 @@ export class CatalogService {
 
   /** True when the variant was ever created, deleted or not: stock history outlives it. */
   async variantEverExisted(id: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM variants WHERE id = $1`, [id]);
+    const rows = await queryForRead<unknown[]>(this.dataSource, `SELECT 1 FROM variants WHERE id = $1`, [id]);
     return rows.length > 0;
   }
 
   private async liveRowExists(table: 'categories' | 'products', id: number): Promise<boolean> {
     // The table name is one of two literals above, never input.
     const sql = `SELECT 1 FROM ${table} WHERE id = $1 AND deleted_at IS NULL`;
-    const rows: unknown[] = await this.dataSource.query(sql, [id]);
+    const rows = await queryForRead<unknown[]>(this.dataSource, sql, [id]);
     return rows.length > 0;
   }
 }

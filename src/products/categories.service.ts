@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { onUniqueViolation } from '../shared/database';
+import { onUniqueViolation, queryForRead } from '../shared/database';
 import { PageQueryDto } from '../shared/http';
 import { Category, CATEGORY_SIBLING_NAME_INDEX } from './category.entity';
 import { CreateCategoryDto, UpdateCategoryDto } from './dto/category.dto';
@@ -85,7 +85,8 @@ export class CategoriesService {
 
   /** Ids of the category and all its live descendants. */
   async subtreeIds(id: number): Promise<number[]> {
-    const rows: { id: number }[] = await this.dataSource.query(
+    const rows = await queryForRead<{ id: number }[]>(
+      this.dataSource,
       `WITH RECURSIVE subtree AS (
          SELECT id FROM categories WHERE id = $1 AND deleted_at IS NULL
          UNION ALL

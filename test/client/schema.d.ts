@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis answer */
+        /**
+         * Readiness: PostgreSQL and Redis answer
+         * @description Each check opens a connection of its own, so a busy pool or a locked row never reads as a dependency that is down. 503 (with Retry-After) when PostgreSQL or Redis does not answer within a second.
+         */
         get: operations["checkReadiness"];
         put?: never;
         post?: never;
@@ -421,7 +424,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve every line of the cart at its price snapshot, or none
-         * @description The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. 409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart.
+         * @description The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. 409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart. Safe to retry without a key: when the caller has no active cart and their last checkout still holds its reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.
          */
         post: operations["checkoutCart"];
         delete?: never;
@@ -435,7 +438,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SKU_TAKEN" | "CONFLICT" | "INSUFFICIENT_STOCK" | "CART_EMPTY" | "RESERVATION_NOT_ACTIVE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SKU_TAKEN" | "CONFLICT" | "INSUFFICIENT_STOCK" | "CART_EMPTY" | "RESERVATION_NOT_ACTIVE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CLIENT_CLOSED_REQUEST" | "INTERNAL" | "SERVICE_UNAVAILABLE";
         FieldErrorDto: {
             /** @example basePrice */
             field: string;
@@ -670,10 +673,18 @@ export interface components {
              */
             activeReserved: number;
         };
+        StuckReservationDto: {
+            /** Format: uuid */
+            reservationId: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         StockAuditDto: {
-            /** @description True when no variant drifts */
+            /** @description True when no variant drifts and no reservation is stuck */
             consistent: boolean;
             drift: components["schemas"]["StockDriftDto"][];
+            /** @description Reservations still ACTIVE more than RESERVATION_STUCK_GRACE_SECONDS after their expiry: their stock is held although nobody can buy it (the expiry sweep is not running). Oldest first, at most 1000. */
+            stuck: components["schemas"]["StuckReservationDto"][];
         };
         StockLevelDto: {
             /** @example 1 */
@@ -3870,6 +3881,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A repeated checkout: the reservation the last checkout made, still held */
+            200: {
+                headers: {
+                    /** @description "true" when this repeats the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
             201: {
                 headers: {
                     /** @description "true" when this repeats the stored answer to an earlier request with the same Idempotency-Key */

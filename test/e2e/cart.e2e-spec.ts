@@ -1050,16 +1050,28 @@ describe('cart', () => {
       expect((await stockOf(t, variant.id)).reserved).toBe(2);
     });
 
-    it('answers 409 CART_EMPTY to a second checkout of the same cart, reserving nothing more', async () => {
+    it('answers a second checkout of the same cart with the reservation it holds, reserving nothing more', async () => {
       const customer = newCustomer(t);
       const variant = await pricedVariant(10);
       await addItem(t, customer, variant.id, 2).expect(201);
-      await checkout(t, customer).expect(201);
+      const first = await checkout(t, customer).expect(201);
 
-      const again = await checkout(t, customer);
+      const again = await checkout(t, customer).expect(200);
 
-      expectProblem(again, 409, 'CART_EMPTY');
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
       expect((await stockOf(t, variant.id)).reserved).toBe(2);
+      expect(await reservationsOf(t, customer)).toHaveLength(1);
+    });
+
+    it('answers 409 CART_EMPTY to a checkout after the last one was confirmed', async () => {
+      const customer = newCustomer(t);
+      const variant = await pricedVariant(10);
+      await addItem(t, customer, variant.id, 1).expect(201);
+      const first = await checkout(t, customer).expect(201);
+      await t.http.post(`/api/reservations/${first.body.id}/confirm`).set('authorization', t.admin).expect(200);
+
+      expectProblem(await checkout(t, customer), 409, 'CART_EMPTY');
       expect(await reservationsOf(t, customer)).toHaveLength(1);
     });
   });

@@ -89,12 +89,20 @@ const MODULE_TAGS: [prefix: string, tag: string][] = [
  * The answers each cart operation documents: the success status with its schema (null: no
  * body), and every error status as problem+json, so generated clients are typed end to end.
  */
-const CART_RESPONSES: Record<string, { success: [status: string, schema: string | null]; errors: string[] }> = {
+const CART_RESPONSES: Record<
+  string,
+  { success: [status: string, schema: string | null]; errors: string[]; replay?: [status: string, schema: string] }
+> = {
   getCart: { success: ['200', 'CartDto'], errors: ['401'] },
   addCartItem: { success: ['201', 'CartItemDto'], errors: ['400', '401', '404', '409', '422'] },
   updateCartItem: { success: ['200', 'CartItemDto'], errors: ['400', '401', '404', '409'] },
   removeCartItem: { success: ['204', null], errors: ['400', '401', '404'] },
-  checkoutCart: { success: ['201', 'ReservationDto'], errors: ['400', '401', '409', '422'] },
+  // 200: a checkout repeated without a key answers the reservation the last one still holds.
+  checkoutCart: {
+    success: ['201', 'ReservationDto'],
+    errors: ['400', '401', '409', '422'],
+    replay: ['200', 'ReservationDto'],
+  },
 };
 const IDEMPOTENT_OPERATION_IDS = ['addCartItem', 'checkoutCart'];
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
@@ -580,7 +588,7 @@ describe('HTTP conventions', () => {
 
     it.each(Object.entries(CART_RESPONSES))(
       'documents the success schema and every problem of %s',
-      (operationId, { success, errors }) => {
+      (operationId, { success, errors, replay }) => {
         const found = operations().find(({ operation }) => operation.operationId === operationId);
         const responses = found?.operation.responses ?? {};
         const [status, schema] = success;
@@ -595,8 +603,14 @@ describe('HTTP conventions', () => {
         for (const error of errors) {
           expect(responses[error]?.content?.[PROBLEM_JSON]?.schema?.$ref).toBe('#/components/schemas/ProblemDto');
         }
+        if (replay) {
+          const [replayStatus, replaySchema] = replay;
+          expect(responses[replayStatus]?.content?.['application/json']?.schema?.$ref).toBe(
+            `#/components/schemas/${replaySchema}`,
+          );
+        }
         const successes = Object.keys(responses).filter((code) => /^2\d\d$/.test(code));
-        expect(successes).toEqual([status]);
+        expect(successes.sort()).toEqual([status, ...(replay ? [replay[0]] : [])].sort());
       },
     );
 

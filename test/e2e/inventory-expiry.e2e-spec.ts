@@ -200,3 +200,72 @@ describe('reservations while Redis is unreachable', () => {
     await t.http.post(`/api/reservations/${reservation.id}/cancel`).set('authorization', t.admin).expect(200);
   });
 });
+
+describe('expiry while Redis is unreachable', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      QUEUE_PREFIX: queuePrefix('down-sweep'),
+      RESERVATION_TTL_SECONDS: '1',
+      RESERVATION_SWEEP_SECONDS: '1',
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('releases overdue reservations in-process, without any job', async () => {
+    const variant = await createStockedVariant(t, 3);
+    const reservation = await reserve(t, unique('offline'), [line(variant, 2)]);
+    const inventory = t.app.get(InventoryService);
+
+    // Read through the service, not GET /api/reservations/:id: reading an overdue one over HTTP expires it.
+    await eventually(
+      async () =>
+        expect((await inventory.getReservationStatuses([reservation.id])).get(reservation.id)).toBe('EXPIRED'),
+      10_000,
+    );
+    expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+});
+
+describe('the audit of stuck reservations', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Nothing releases a reservation here unless asked: the sweep is an hour away.
+    t = await startTestApp({
+      QUEUE_PREFIX: queuePrefix('stuck'),
+      RESERVATION_SWEEP_SECONDS: '3600',
+      RESERVATION_STUCK_GRACE_SECONDS: '1',
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lists an ACTIVE reservation past its expiry and the grace, and is not consistent until it is released', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(RESERVATIONS_QUEUE));
+    const variant = await createStockedVariant(t, 2);
+    const reservation = await reserve(t, unique('stuck'), [line(variant, 1)]);
+    await eventually(async () => expect(await queue.getJob(expireJobId(reservation.id))).not.toBeNull(), 2000, 20);
+    await (await queue.getJob(expireJobId(reservation.id)))!.remove();
+    // What a lost job and a sweep that never runs leave behind, some seconds on.
+    await t.dataSource.query(`UPDATE reservations SET expires_at = now() - interval '5 seconds' WHERE id = $1`, [
+      reservation.id,
+    ]);
+
+    const stuck = await t.http.get('/api/inventory/audit').set('authorization', t.admin).expect(200);
+
+    expect(stuck.body.consistent).toBe(false);
+    expect(stuck.body.stuck).toContainEqual({ reservationId: reservation.id, expiresAt: expect.any(String) });
+
+    expect(await reservationStatus(t, reservation.id)).toBe('EXPIRED');
+    const after = await t.http.get('/api/inventory/audit').set('authorization', t.admin).expect(200);
+    expect(after.body.stuck).not.toContainEqual(expect.objectContaining({ reservationId: reservation.id }));
+  });
+});

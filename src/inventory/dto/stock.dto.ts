@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } fro
 import { PageDto } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
-import { StockAvailability, StockDrift, StockMovementView } from '../stock.service';
+import { StockAudit, StockAvailability, StockMovementView } from '../stock.service';
 
 /** Reasons an admin may give; the reservation lifecycle records the others itself. */
 export const ADJUSTMENT_REASONS = ['RESTOCK', 'RETURN', 'DAMAGE', 'ADJUSTMENT'] as const satisfies MovementReason[];
@@ -126,14 +126,37 @@ export class StockDriftDto {
   activeReserved!: number;
 }
 
+export class StuckReservationDto {
+  @ApiProperty({ format: 'uuid' })
+  reservationId!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}
+
 export class StockAuditDto {
-  @ApiProperty({ description: 'True when no variant drifts' })
+  @ApiProperty({ description: 'True when no variant drifts and no reservation is stuck' })
   consistent!: boolean;
 
   @ApiProperty({ type: [StockDriftDto] })
   drift!: StockDriftDto[];
 
-  static from(drift: StockDrift[]): StockAuditDto {
-    return { consistent: drift.length === 0, drift };
+  @ApiProperty({
+    type: [StuckReservationDto],
+    description:
+      'Reservations still ACTIVE more than RESERVATION_STUCK_GRACE_SECONDS after their expiry: their stock is ' +
+      'held although nobody can buy it (the expiry sweep is not running). Oldest first, at most 1000.',
+  })
+  stuck!: StuckReservationDto[];
+
+  static from(audit: StockAudit): StockAuditDto {
+    return {
+      consistent: audit.drift.length === 0 && audit.stuck.length === 0,
+      drift: audit.drift,
+      stuck: audit.stuck.map((reservation) => ({
+        reservationId: reservation.reservationId,
+        expiresAt: reservation.expiresAt.toISOString(),
+      })),
+    };
   }
 }

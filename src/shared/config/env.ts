@@ -52,6 +52,52 @@ export class Env {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** Connections kept for plain reads (catalog, quotes, stock reads) beside the pool; 0 shares the pool. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(200)
+  DATABASE_READ_POOL_SIZE = 5;
+
+  /** How long a request waits for a pooled connection before it is answered 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 2_000;
+
+  /**
+   * How long a statement may wait for a row lock (a checkout on a locked stock row) before
+   * giving up with 503. PostgreSQL counts the wait in a row's queue and the wait for its
+   * holder separately, so a statement may wait up to about twice this.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_LOCK_TIMEOUT_MS = 1_000;
+
+  /** The longest any one statement may run. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** A transaction left idle this long (a stuck process) is ended by PostgreSQL, releasing its locks. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
+  /** How long start-up keeps trying to reach PostgreSQL before it gives up. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  DATABASE_STARTUP_TIMEOUT_SECONDS = 180;
+
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -72,6 +118,13 @@ export class Env {
   @Min(1)
   @Max(3_600)
   RESERVATION_SWEEP_SECONDS = 30;
+
+  /** A reservation still ACTIVE this long after its expiry is reported as stuck by the audit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RESERVATION_STUCK_GRACE_SECONDS = 60;
 
   /** How often each instance reloads the pricing rules, so instances converge after another one's write. */
   @Transform(toInt)

@@ -1,14 +1,25 @@
 import { join } from 'node:path';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { Env } from '../config';
 import { AfterCommitSubscriber } from './after-commit';
 
 type DatabaseEnv = Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>;
 
+type AppDatabaseEnv = DatabaseEnv &
+  Pick<
+    Env,
+    | 'DATABASE_READ_POOL_SIZE'
+    | 'DATABASE_ACQUIRE_TIMEOUT_MS'
+    | 'DATABASE_LOCK_TIMEOUT_MS'
+    | 'DATABASE_STATEMENT_TIMEOUT_MS'
+    | 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'
+  >;
+
 /**
  * The one DataSource definition, shared by the app and the TypeORM CLI. Entities and
  * migrations are found by file name, so the same options work from src (ts-jest) and
- * from dist (compiled).
+ * from dist (compiled). Tools (migrations, scratch databases) get it without time limits:
+ * a migration may rightly run for minutes.
  */
 export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
   const srcRoot = join(__dirname, '..', '..');
@@ -25,4 +36,67 @@ export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
     applicationName: 'commerce-api',
     extra: { max: env.DATABASE_POOL_SIZE },
   };
+}
+
+/**
+ * The service's DataSource: every wait bounded. A request waits at most the acquire
+ * timeout for a connection, a statement at most the lock timeout for a row lock and the
+ * statement timeout in all, and PostgreSQL ends a transaction left idle by a stuck
+ * process, so one held row can never hold the whole service.
+ *
+ * Plain reads outside transactions (catalog pages, quotes, stock figures) get a small
+ * pool of their own through TypeORM's replication mode, pointed at the same server:
+ * checkouts queued behind a locked stock row can fill the transaction pool, but not
+ * the connections every product page needs.
+ */
+export function buildAppDataSourceOptions(env: AppDatabaseEnv): DataSourceOptions {
+  const base = buildDataSourceOptions(env);
+  const extra = {
+    max: env.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    // A server that vanished without closing its sockets is noticed by TCP, not never.
+    keepAlive: true,
+  };
+  if (env.DATABASE_READ_POOL_SIZE === 0) return { ...base, extra } as DataSourceOptions;
+  const { url: _url, ...rest } = base as DataSourceOptions & { url: string };
+  return {
+    ...rest,
+    extra,
+    replication: { master: { url: env.DATABASE_URL }, slaves: [{ url: env.DATABASE_URL }] },
+  } as DataSourceOptions;
+}
+
+interface SizedPool {
+  options: { max: number };
+}
+
+/**
+ * TypeORM gives every pool of a replicated DataSource the same size; the read pool is
+ * meant to be smaller. pg-pool reads `options.max` whenever it decides to open a
+ * connection, so setting it after initialisation takes effect at once.
+ */
+export function sizeReadPool(dataSource: DataSource, size: number): void {
+  const slaves = (dataSource.driver as unknown as { slaves?: SizedPool[] }).slaves ?? [];
+  for (const pool of slaves) pool.options.max = size;
+}
+
+/**
+ * Runs a read-only statement on the read pool (when there is one), for raw SQL that
+ * TypeORM would otherwise send through the transaction pool. Query builders and
+ * repository reads outside a transaction go there by themselves.
+ */
+export async function queryForRead<T = unknown>(
+  dataSource: DataSource,
+  sql: string,
+  parameters?: unknown[],
+): Promise<T> {
+  const runner = dataSource.createQueryRunner(dataSource.defaultReplicationModeForReads());
+  try {
+    return (await runner.query(sql, parameters)) as T;
+  } finally {
+    await runner.release();
+  }
 }

@@ -3,3 +3,4 @@ export * from './database-admin';
 export * from './database.options';
 export * from './postgres-errors';
 export * from './soft-deletable.columns';
+export * from './wait-for-database';

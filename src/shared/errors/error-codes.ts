@@ -16,6 +16,8 @@ export const ErrorCode = {
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Logged only: the client closed the connection before its answer (nginx's 499). */
+  CLIENT_CLOSED_REQUEST: 'CLIENT_CLOSED_REQUEST',
   INTERNAL: 'INTERNAL',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;
@@ -44,6 +46,7 @@ export const ERROR_DEFINITIONS: Record<ErrorCode, ErrorDefinition> = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used for another request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  CLIENT_CLOSED_REQUEST: { status: 499, title: 'The client closed the request' },
   INTERNAL: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' },
 };

@@ -18,14 +18,28 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const context = { instance: request.url.split('?')[0], requestId: String(request.id) };
-  const { problem, unexpected } = mapErrorToProblem(error, context);
+  const { problem, unexpected, retryAfterSeconds } = mapErrorToProblem(error, context);
   if (unexpected) {
     logger.error({ err: error, requestId: context.requestId }, 'Unhandled error while serving a request');
+  } else if (retryAfterSeconds !== undefined) {
+    // The service's situation, not a bug: worth a look when it persists, not an alert per request.
+    logger.warn(
+      { requestId: context.requestId, reason: problem.reason, cause: causeOf(error) },
+      'A dependency could not serve a request; answered 503',
+    );
   }
+  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
   void reply
     .status(problem.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     // Also set by the app's onSend hook, which Fastify skips for errors raised before routing.
     .header('x-request-id', context.requestId)
     .send(JSON.stringify(problem));
+}
+
+/** The underlying error's code and message, without a stack: these are expected in an outage. */
+function causeOf(error: unknown): { code?: unknown; message: string } {
+  const driverError = (error as { driverError?: { code?: unknown; message?: string } } | null)?.driverError;
+  const source = (driverError ?? error) as { code?: unknown; message?: string } | null;
+  return { code: source?.code, message: source?.message ?? String(error) };
 }

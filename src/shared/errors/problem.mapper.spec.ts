@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, NotFoundError, RateLimitedError, ValidationFailedError } from './domain-error';
 import { ErrorCode } from './error-codes';
 import { mapErrorToProblem } from './problem.mapper';
@@ -86,5 +86,26 @@ describe(mapErrorToProblem.name, () => {
     expect(problem.code).toBe('INTERNAL');
     expect(problem.detail).toContain('req-1');
     expect(JSON.stringify(problem)).not.toMatch(/10\.0\.0\.5|SQL|fault/);
+  });
+
+  it.each([
+    [queryFailed('55P03'), 'LOCK_TIMEOUT'],
+    [queryFailed('57014'), 'STATEMENT_TIMEOUT'],
+    [queryFailed('57P01'), 'CONNECTION'],
+    [queryFailed('57P03'), 'CONNECTION'],
+    [queryFailed('08006'), 'CONNECTION'],
+    [queryFailed('53300'), 'CONNECTION'],
+    [queryFailed('40P01'), 'CONNECTION'],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'CONNECTION'],
+    [new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')), 'CONNECTION'],
+    [new Error('timeout exceeded when trying to connect'), 'POOL_TIMEOUT'],
+    [new QueryRunnerProviderAlreadyReleasedError(), 'CONNECTION'],
+  ])('answers %p, a database that cannot serve now, with 503 %s and a Retry-After', (error, reason) => {
+    const { problem, unexpected, retryAfterSeconds } = mapErrorToProblem(error, context);
+
+    expect(unexpected).toBe(false);
+    expect(problem).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', reason });
+    expect(retryAfterSeconds).toBeGreaterThan(0);
+    expect(JSON.stringify(problem)).not.toMatch(/SQL|secret/);
   });
 });

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { databaseUnavailableKind, DatabaseUnavailableKind } from '../database/postgres-errors';
 import { DomainError } from './domain-error';
 import { ERROR_DEFINITIONS, ErrorCode, errorCodeForStatus } from './error-codes';
 import { buildProblem, Problem } from './problem';
@@ -13,7 +14,19 @@ export interface MappedProblem {
   problem: Problem;
   /** Set when the error is a fault of the service rather than of the request. */
   unexpected: boolean;
+  /** Seconds after which a retry may succeed (the Retry-After header), when a dependency is away. */
+  retryAfterSeconds?: number;
 }
+
+/** Long enough for a restarting PostgreSQL or a released lock, short enough that shoppers do not leave. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+const DATABASE_UNAVAILABLE_DETAIL: Record<DatabaseUnavailableKind, string> = {
+  LOCK_TIMEOUT: 'A record this request needs is locked by other work; nothing was written. Retry shortly',
+  STATEMENT_TIMEOUT: 'The database did not finish in time; nothing was written. Retry shortly',
+  POOL_TIMEOUT: 'The service is too busy to take this request now; nothing was written. Retry shortly',
+  CONNECTION: 'The database cannot be reached right now. Retry shortly',
+};
 
 /** Errors raised by Fastify itself (body parsing, body size, media type) carry these. */
 interface FastifyError {
@@ -69,7 +82,11 @@ export function mapErrorToProblem(error: unknown, context: RequestContext): Mapp
       // Terminus' readiness answer: keep which dependency is down.
       const checks = (error.getResponse() as { details?: unknown }).details;
       const detail = 'A dependency of the service does not answer';
-      return { problem: buildProblem(code, detail, context, checks ? { checks } : {}), unexpected: false };
+      return {
+        problem: buildProblem(code, detail, context, checks ? { checks } : {}),
+        unexpected: false,
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      };
     }
     if (code !== ErrorCode.INTERNAL) {
       return { problem: buildProblem(code, httpExceptionDetail(error), context), unexpected: false };
@@ -83,6 +100,15 @@ export function mapErrorToProblem(error: unknown, context: RequestContext): Mapp
     // Its message was not written for clients (it may name a file); the status says enough.
     const code = errorCodeForStatus(error.statusCode);
     return { problem: buildProblem(code, ERROR_DEFINITIONS[code].title, context), unexpected: false };
+  }
+  const unavailable = databaseUnavailableKind(error);
+  if (unavailable) {
+    const detail = DATABASE_UNAVAILABLE_DETAIL[unavailable];
+    return {
+      problem: buildProblem(ErrorCode.SERVICE_UNAVAILABLE, detail, context, { reason: unavailable }),
+      unexpected: false,
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
   }
   if (error instanceof QueryFailedError) {
     // Services check their rules first; these answer the races those checks cannot see.

@@ -8,3 +8,4 @@ export * from './json-body';
 export * from './http-server';
 export * from './rate-limit';
 export * from './route-limits';
+export * from './client-gone';
