@@ -17,6 +17,7 @@ import { printReport, Report, targetsOf } from './lib/report';
 import { seedCategoryTree, seedStock, seedVariants } from './lib/seed';
 import { checkoutScenario, randomCarts } from './scenarios/checkout';
 import { expiryDrainScenario } from './scenarios/expiry-drain';
+import { hostileScenario } from './scenarios/hostile';
 import { readScenarios } from './scenarios/reads';
 
 const PGBENCH_STOCK = 100_000_000;
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
         MIGRATIONS_RUN: 'true',
         // The bench is one client hammering the API: a per-client rate limit would measure itself.
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_CART_PER_MINUTE: '0',
       },
       logFile,
       options.cpuProfileDir,
@@ -180,6 +182,12 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
   if (only.includes('expiry-drain')) {
     step('expiry-drain');
     record('expiry-drain', await expiryDrainScenario(ctx));
+  }
+  if (only.includes('hostile')) {
+    step('hostile: oversized and deeply nested requests, and /health while they arrive');
+    const hostile = await hostileScenario(ctx);
+    const peakRssMb = ctx.app.takePeakRssMb();
+    for (const [name, result] of Object.entries(hostile)) results[name] = { ...result, peakRssMb };
   }
   return results;
 }

@@ -10,10 +10,17 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
 import { ProblemDetailsFilter, problemResponse, sendProblem } from './shared/errors';
-import { StrictValidationPipe } from './shared/http';
+import { TokenService } from './shared/auth';
+import {
+  answerClientError,
+  BODY_LIMIT_BYTES,
+  parseJsonBody,
+  registerRateLimits,
+  serverTimeouts,
+  StrictValidationPipe,
+} from './shared/http';
 
 export const API_PREFIX = 'api';
-const BODY_LIMIT_BYTES = 1024 * 1024;
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Keeps a well-formed X-Request-Id from the caller (or a proxy), else makes one. */
@@ -30,6 +37,8 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const errorLogger = new NestLogger('Errors');
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    ...serverTimeouts(env),
+    clientErrorHandler: answerClientError,
     trustProxy: env.TRUST_PROXY,
     genReqId: requestIdOf,
     return503OnClosing: true,
@@ -44,7 +53,17 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     bufferLogs: true,
     bodyParser: false,
   });
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  // JSON with limits on depth and size checked before it is parsed (see parseJsonBody).
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.useLogger(app.get(Logger));
   if (env.usesDevelopmentJwtSecret) {
     new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
@@ -54,18 +73,16 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   if (corsOrigins !== null) {
     app.enableCors({ origin: corsOrigins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
   }
+  await registerRateLimits(fastify, env, app.get(TokenService));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(new StrictValidationPipe());
 
   // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
   // unsupported media type) through this filter too, so they answer problem+json.
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
 
   // helmet's own middleware, built once: @fastify/helmet builds it again on every request,
   // parsing the CSP each time (a twentieth of a quote's CPU).
@@ -81,10 +98,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
       },
     },
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

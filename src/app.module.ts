@@ -1,9 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -18,8 +16,6 @@ import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
-
-const ONE_MINUTE_MS = 60_000;
 
 @Module({})
 export class AppModule {
@@ -81,10 +77,6 @@ export class AppModule {
         BullModule.forRootAsync({
           useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         }),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
-          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
-        }),
         EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,
@@ -93,7 +85,6 @@ export class AppModule {
         PricingModule,
         CartModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
   }
 }

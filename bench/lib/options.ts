@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['quote', 'catalog', 'checkout-hot', 'checkout-spread', 'expiry-drain'] as const;
+export const SCENARIOS = ['quote', 'catalog', 'checkout-hot', 'checkout-spread', 'expiry-drain', 'hostile'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   spreadCheckouts: number;
   spreadVariants: number;
   expiryReservations: number;
+  /** Requests of each hostile kind sent alone (the hostile scenario). */
+  hostileRequests: number;
   /** Seconds expiry-drain waits for the last release before it reports the rest as errors. */
   drainTimeoutSeconds: number;
   only: ScenarioName[];
@@ -39,6 +41,7 @@ const USAGE = `usage: npm run bench -- [options]
   --spread-variants N      variants the 3-line carts pick from            default 10000
   --expiry-reservations N  reservations expiring at once                  default 10000
   --drain-timeout N        seconds to wait for the drain                  default 120
+  --hostile-requests N     requests of each hostile kind sent alone       default 40
   --only a,b               run only these scenarios (${SCENARIOS.join(', ')})
   --out FILE               where to write the results                     default bench/results/latest.json
   --keep-db                keep the bench database afterwards (it is dropped by default)
@@ -56,6 +59,7 @@ const DEFAULTS = {
   'spread-variants': 10000,
   'expiry-reservations': 10000,
   'drain-timeout': 120,
+  'hostile-requests': 40,
 } as const;
 
 type NumericFlag = keyof typeof DEFAULTS;
@@ -107,6 +111,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     spreadVariants: number('spread-variants'),
     expiryReservations: number('expiry-reservations'),
     drainTimeoutSeconds: number('drain-timeout'),
+    hostileRequests: number('hostile-requests'),
     only: only as ScenarioName[],
     out: String(values.out),
     keepDatabase: values['keep-db'] === true,

@@ -66,7 +66,7 @@ export function targetsOf(report: Report): Target[] {
     });
     for (const field of ['errors', 'oversold', 'auditDrift']) zero('expiry-drain', field);
   }
-  for (const name of ['quote', 'catalog']) zero(name, 'errors');
+  for (const name of ['quote', 'catalog', 'hostile']) zero(name, 'errors');
   targets.push({
     what: 'peak RSS',
     goal: `< ${PEAK_RSS_TARGET_MB} MB`,

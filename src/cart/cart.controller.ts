@@ -11,6 +11,7 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
   NoBody,
+  RouteLimits,
   UuidPipe,
 } from '../shared/http';
 import { CartService } from './cart.service';
@@ -42,6 +43,7 @@ export class CartController {
   }
 
   @Post('items')
+  @RouteLimits({ cartWrite: true })
   @ApiIdempotencyKey()
   @ApiOperation({
     summary: 'Add units of a variant to the cart, priced for the caller’s tier',
@@ -91,6 +93,7 @@ export class CartController {
   }
 
   @Post('checkout')
+  @RouteLimits({ cartWrite: true })
   @ApiIdempotencyKey()
   @ApiOperation({
     summary: 'Reserve every line of the cart at its price snapshot, or none',

@@ -159,14 +159,15 @@ export class ReservationsService {
   }
 
   private async load(id: string, principal?: Principal): Promise<ReservationView> {
+    // The owner is part of the query: another customer's reservation is not found the same
+    // way, in the same time, as one that does not exist.
+    const owner = principal && !principal.isAdmin ? { ownerId: principal.customerId } : {};
     const reservation = await this.dataSource.getRepository(Reservation).findOne({
-      where: { id },
+      where: { id, ...owner },
       relations: { items: true },
       order: { items: { variantId: 'ASC' } },
     });
-    if (!reservation || (principal && !principal.isAdmin && reservation.ownerId !== principal.customerId)) {
-      throw new ReservationNotFoundError(id);
-    }
+    if (!reservation) throw new ReservationNotFoundError(id);
     return toView(reservation, reservation.items ?? []);
   }
 

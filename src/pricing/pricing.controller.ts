@@ -2,8 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
-import { ApiIntIdParam, IntIdPipe } from '../shared/http';
-import { PriceQuoteDto, PriceQuotesDto, QuotePriceQueryDto, QuotePricesDto } from './dto/quote.dto';
+import { ApiIntIdParam, IntIdPipe, RouteLimits } from '../shared/http';
+import {
+  PriceQuoteDto,
+  PriceQuotesDto,
+  QUOTE_BODY_LIMIT_BYTES,
+  QuotePriceQueryDto,
+  QuotePricesDto,
+} from './dto/quote.dto';
 import { PricingService } from './pricing.service';
 
 @ApiTags('pricing')
@@ -30,10 +36,11 @@ export class PricingController {
 
   @Post('quotes')
   @Public()
+  @RouteLimits({ bodyLimit: QUOTE_BODY_LIMIT_BYTES })
   @HttpCode(200)
   @ApiOperation({ summary: 'Quote many lines at once for one tier (nothing is created)' })
   @ApiOkResponse({ type: PriceQuotesDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 413)
   async quotePrices(@Body() body: QuotePricesDto): Promise<PriceQuotesDto> {
     const tier = body.tier ?? 'STANDARD';
     const quotes = await this.pricing.quoteMany(body.items, { tier });

@@ -697,19 +697,4 @@ describe('HTTP conventions', () => {
       }
     });
   });
-
-  describe('rate limiting', () => {
-    it('answers RATE_LIMITED once the per-minute limit is spent', async () => {
-      const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
-      try {
-        for (let i = 0; i < 3; i += 1) await limited.http.get('/api/products').expect(200);
-
-        const response = await limited.http.get('/api/products');
-
-        expectProblem(response, 429, 'RATE_LIMITED');
-      } finally {
-        await limited.close();
-      }
-    });
-  });
 });

@@ -14,6 +14,9 @@ export function testRunEnv(baseDatabaseUrl: string): Record<string, string> {
     QUEUE_PREFIX: `test_${runId}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_CART_PER_MINUTE: '0',
+    // Under the run's queue prefix, so the teardown deletes the counters with the queues.
+    RATE_LIMIT_KEY_PREFIX: `test_${runId}:rate-limit`,
     MIGRATIONS_RUN: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   };

@@ -10,6 +10,8 @@ import type { PriceQuote } from '../pricing.service';
 import { BooleanQuery } from './query';
 
 export const MAX_QUOTE_LINES = 100;
+/** 100 lines with the longest ids and quantities take about 5 KB; room for pretty-printing. */
+export const QUOTE_BODY_LIMIT_BYTES = 32 * 1024;
 
 export class QuotePriceQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_QUOTE_QUANTITY, default: 1 })

@@ -3,9 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { Access, ACCESS_METADATA, AuthenticatedRequest } from './auth.decorators';
-import { TokenService } from './token.service';
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+import { bearerToken, TokenService } from './token.service';
 
 /**
  * Global guard. Secure by default: a route without an access decorator needs an admin,
@@ -29,10 +27,10 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) throw new UnauthenticatedError();
-    const match = BEARER.exec(header);
-    if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+    const token = bearerToken(header);
+    if (token === null) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
 
-    const principal = await this.tokens.verify(match[1]);
+    const principal = await this.tokens.verify(token);
     if (access === 'admin' && !principal.isAdmin) throw new ForbiddenError();
     request.principal = principal;
     return true;

@@ -6,6 +6,12 @@ import { ADMIN_ROLE, CustomerTier, isCustomerTier, Principal } from './principal
 /** Only this algorithm is accepted; a token signed any other way (or not at all) is refused. */
 export const JWT_ALGORITHM = 'HS256';
 const MAX_SUBJECT_LENGTH = 128;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** The token of an `Authorization: Bearer <token>` header, or null when it holds none. */
+export function bearerToken(header: string | undefined): string | null {
+  return header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
+}
 
 interface Claims {
   sub?: unknown;

@@ -11,6 +11,12 @@ describe(validateEnv.name, () => {
       CURRENCY: 'USD',
       QUEUE_PREFIX: 'bull',
       LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: 600,
+      RATE_LIMIT_CART_PER_MINUTE: 60,
+      RATE_LIMIT_KEY_PREFIX: 'rate-limit',
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
     });
     expect(env.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(env.usesDevelopmentJwtSecret).toBe(true);
@@ -22,6 +28,18 @@ describe(validateEnv.name, () => {
     expect(env.PORT).toBe(8080);
     expect(env.RATE_LIMIT_PER_MINUTE).toBe(0);
     expect(env.migrationsRun).toBe(false);
+  });
+
+  it('keeps the rate-limit counters beside the queues unless told otherwise', () => {
+    expect(validateEnv({ REDIS_URL: 'redis://queues:6379' }).rateLimitRedisUrl).toBe('redis://queues:6379');
+    expect(validateEnv({ RATE_LIMIT_REDIS_URL: 'redis://limits:6379' }).rateLimitRedisUrl).toBe('redis://limits:6379');
+    expect(() => validateEnv({ RATE_LIMIT_REDIS_URL: 'http://limits' })).toThrow('RATE_LIMIT_REDIS_URL');
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => validateEnv({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
+      'HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS',
+    );
   });
 
   it('does not run migrations by default in production', () => {

@@ -143,10 +143,50 @@ export class Env {
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a three-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
 
+  /** Requests per client (token subject, else address) and minute over all routes; 0 turns limiting off. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Stricter, per route: adds to cart and checkouts per client and minute; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_CART_PER_MINUTE = 60;
+
+  /** Where the rate-limit counters live, when not beside the queues at REDIS_URL. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'RATE_LIMIT_REDIS_URL must be a redis:// URL' })
+  RATE_LIMIT_REDIS_URL?: string;
+
+  /** Prefix of the rate-limit counters in Redis, which every instance shares. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  RATE_LIMIT_KEY_PREFIX = 'rate-limit';
+
+  /** Time a client has to send a whole request, body included; after it the answer is 408. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Time a client has to send the request headers; at most HTTP_REQUEST_TIMEOUT_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /**
+   * How long an idle kept-alive connection stays open. Longer than the idle timeout of
+   * common load balancers (60 s), so that the balancer, not the service, closes it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
   QUEUE_PREFIX = 'bull';
@@ -174,6 +214,10 @@ export class Env {
     return this.CORS_ORIGINS === '*' ? '*' : this.CORS_ORIGINS.split(',');
   }
 
+  get rateLimitRedisUrl(): string {
+    return this.RATE_LIMIT_REDIS_URL ?? this.REDIS_URL;
+  }
+
   get jwtSecret(): string {
     return this.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
   }
@@ -195,23 +239,29 @@ export class InvalidConfigurationError extends Error {
   }
 }
 
+/** Variables without a default, which `new Env()` therefore does not list. */
+const OPTIONAL_KEYS = ['JWT_SECRET', 'RATE_LIMIT_REDIS_URL'];
+
 /** Validates the environment; a bad value fails with one line naming every problem. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const present = Object.fromEntries(
     Object.entries(raw).filter(
-      ([key, value]) => (known.includes(key) || key === 'JWT_SECRET') && value !== '' && value !== undefined,
+      ([key, value]) => (known.includes(key) || OPTIONAL_KEYS.includes(key)) && value !== '' && value !== undefined,
     ),
   );
   const env = plainToInstance(Env, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, stopAtFirstError: true });
-  if (errors.length > 0) {
-    const problems = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((message) =>
-        message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-      ),
-    );
-    throw new InvalidConfigurationError(problems);
+  const problems = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
+  );
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  const { HTTP_HEADERS_TIMEOUT_MS: headers, HTTP_REQUEST_TIMEOUT_MS: request } = env;
+  if (typeof headers === 'number' && typeof request === 'number' && headers > request) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
   }
+  if (problems.length > 0) throw new InvalidConfigurationError(problems);
   return env;
 }

@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, malformed, expired or badly signed token (UNAUTHENTICATED)',
   403: 'Authenticated but not allowed (FORBIDDEN)',
   404: 'No such resource (NOT_FOUND)',
+  408: 'The request was not received in time (REQUEST_TIMEOUT)',
   409: 'Conflicts with the current state',
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',

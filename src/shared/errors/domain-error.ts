@@ -54,3 +54,9 @@ export class ForbiddenError extends DomainError {
     super(ErrorCode.FORBIDDEN, message);
   }
 }
+
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super(ErrorCode.RATE_LIMITED, `Too many requests from this client; retry in ${retryAfterSeconds} s`);
+  }
+}

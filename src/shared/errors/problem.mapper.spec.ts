@@ -1,7 +1,6 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { DomainError, NotFoundError, ValidationFailedError } from './domain-error';
+import { DomainError, NotFoundError, RateLimitedError, ValidationFailedError } from './domain-error';
 import { ErrorCode } from './error-codes';
 import { mapErrorToProblem } from './problem.mapper';
 
@@ -52,7 +51,8 @@ describe(mapErrorToProblem.name, () => {
     [new NotFoundError('Product', 7), 404, 'NOT_FOUND'],
     [new NotFoundException('Cannot GET /nope'), 404, 'NOT_FOUND'],
     [new BadRequestException('bad'), 400, 'VALIDATION_FAILED'],
-    [new ThrottlerException(), 429, 'RATE_LIMITED'],
+    [new RateLimitedError(30), 429, 'RATE_LIMITED'],
+    [Object.assign(new Error('Forbidden'), { status: 403, statusCode: 403 }), 403, 'FORBIDDEN'],
     [new ServiceUnavailableException({ details: { redis: { status: 'down' } } }), 503, 'SERVICE_UNAVAILABLE'],
     [queryFailed('23505'), 409, 'CONFLICT'],
     [queryFailed('23503'), 409, 'CONFLICT'],

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { databaseUnavailableKind, DatabaseUnavailableKind } from '../database/postgres-errors';
 import { DomainError } from './domain-error';
-import { ErrorCode, errorCodeForStatus } from './error-codes';
+import { ERROR_DEFINITIONS, ErrorCode, errorCodeForStatus } from './error-codes';
 import { buildProblem, Problem } from './problem';
 
 export interface RequestContext {
@@ -35,6 +35,11 @@ interface FastifyError {
   message: string;
 }
 
+/** What Fastify plugins (static files) raise for a bad request: a 4xx status, often without a code. */
+interface PluginClientError {
+  statusCode: number;
+}
+
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 const PG_CHECK_VIOLATION = '23514';
@@ -46,6 +51,11 @@ function isFastifyError(error: unknown): error is FastifyError {
   return (
     typeof candidate?.statusCode === 'number' && typeof candidate.code === 'string' && candidate.code.startsWith('FST_')
   );
+}
+
+function isPluginClientError(error: unknown): error is PluginClientError {
+  const status = (error as Partial<PluginClientError> | null)?.statusCode;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function httpExceptionDetail(exception: HttpException): string {
@@ -85,6 +95,11 @@ export function mapErrorToProblem(error: unknown, context: RequestContext): Mapp
   if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {
     const code = errorCodeForStatus(error.statusCode);
     return { problem: buildProblem(code, error.message, context), unexpected: false };
+  }
+  if (isPluginClientError(error)) {
+    // Its message was not written for clients (it may name a file); the status says enough.
+    const code = errorCodeForStatus(error.statusCode);
+    return { problem: buildProblem(code, ERROR_DEFINITIONS[code].title, context), unexpected: false };
   }
   const unavailable = databaseUnavailableKind(error);
   if (unavailable) {

@@ -4,4 +4,8 @@ export * from './pagination';
 export * from './validation.pipe';
 export * from './idempotency-key';
 export * from './no-body';
+export * from './json-body';
+export * from './http-server';
+export * from './rate-limit';
+export * from './route-limits';
 export * from './client-gone';

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from '../errors';
+import { findUnstorableField } from './json-body';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -7,19 +8,6 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
-}
-
-/** The path of the first string (or key) holding U+0000, or null when there is none. */
-function findNulCharacter(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return itemPath;
-    const found = findNulCharacter(item, itemPath);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 /**
@@ -43,12 +31,10 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
-    const nulAt = findNulCharacter(value, metadata.data ?? '');
-    if (nulAt !== null) {
-      // PostgreSQL text and jsonb cannot hold U+0000; refuse it here, field by field.
-      const message = `${nulAt || 'the value'} must not contain the NUL character`;
-      throw new ValidationFailedError(message, [{ field: nulAt, message }]);
-    }
+    // PostgreSQL text and jsonb cannot hold U+0000, and reserved keys would be dropped
+    // silently on the way to the DTO: refuse both here, field by field.
+    const unstorable = findUnstorableField(value, metadata.data ?? '');
+    if (unstorable !== null) throw new ValidationFailedError(unstorable.message, [unstorable]);
     // Path values are parsed by their own pipes (IntIdPipe); a Number() conversion here
     // would let "1e3" or "0x10" through as ids.
     if (metadata.type === 'param') return value;

@@ -37,6 +37,7 @@ export class AppProcess {
       PORT: String(port),
       JWT_SECRET: randomBytes(32).toString('hex'),
       RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_CART_PER_MINUTE: '0',
       LOG_LEVEL: 'info',
       ...env,
     });
