@@ -25,8 +25,14 @@ function requestIdOf(request: IncomingMessage): string {
   return id;
 }
 
-/** Builds the fully configured application; main.ts and the tests share it. */
-export async function createApp(env: Env): Promise<NestFastifyApplication> {
+export interface CreateAppOptions {
+  /** Routes and documents only: no provider is instantiated, so nothing connects to PostgreSQL or Redis. */
+  preview?: boolean;
+}
+
+/** Builds the fully configured application; main.ts, the CLI and the tests share it. */
+export async function createApp(env: Env, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const preview = options.preview ?? false;
   const errorLogger = new NestLogger('Errors');
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -41,11 +47,12 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
   // Fastify's text/plain parser is removed, so any other body is a 415.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, {
-    bufferLogs: true,
+    bufferLogs: !preview,
     bodyParser: false,
+    ...(preview ? { preview, logger: false } : {}),
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
-  app.useLogger(app.get(Logger));
+  if (!preview) app.useLogger(app.get(Logger));
   if (env.usesDevelopmentJwtSecret) {
     new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }

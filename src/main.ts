@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { validateEnv } from './shared/config';
+import { readEnvironment, validateEnv } from './shared/config';
 
 async function bootstrap(): Promise<void> {
-  const env = validateEnv(process.env);
+  const env = validateEnv(readEnvironment());
   const app = await createApp(env);
   await app.listen({ port: env.PORT, host: env.HOST });
 }
