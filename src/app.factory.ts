@@ -61,7 +61,8 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
   if (corsOrigins !== null) {
     app.enableCors({ origin: corsOrigins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  // The queue board (admin/queues) is mounted by bull-board itself, outside the API prefix too.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics', 'admin/queues'] });
   app.useGlobalPipes(new StrictValidationPipe());
 
   // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
@@ -113,13 +114,22 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('0.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'The server that serves this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        "A JWT signed with the server's JWT_SECRET. From a clone: `npx commerce token --sub alice --tier GOLD` " +
+        '(add `--admin` for staff routes); with Docker: `docker compose exec api node dist/src/cli/main.js token ' +
+        '--sub alice`. Paste the token alone, without "Bearer".',
+    })
     .addGlobalResponse(...[429, 500].map(problemResponse))
     .addTag('products', 'Catalog: categories, products and variants')
     .addTag('inventory', 'Stock levels, the movement ledger and reservations')
     .addTag('pricing', 'Pricing rules and explainable price quotes')
     .addTag('cart', "The caller's cart and its checkout into a stock reservation")
     .addTag('health', 'Liveness and readiness')
+    .addTag('operations', 'Operator tools: a browser session for the queue board at /admin/queues')
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,

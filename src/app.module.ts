@@ -12,6 +12,8 @@ import pino from 'pino';
 import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
+import { OpsModule } from './ops/ops.module';
+import { outcomeOf } from './ops/request-outcome';
 import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
@@ -28,6 +30,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The environment was validated by the caller; ConfigService serves exactly that.
+        // (main.ts and the CLI merged `.env` into it first; see readEnvironment.)
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: () => env }),
         LoggerModule.forRoot({
           // Nest 11's named wildcard; nestjs-pino's default '*' makes Nest warn at every start.
@@ -38,7 +41,12 @@ export class AppModule {
               // Fastify has assigned the id already (see app.factory); pino-http reuses it.
               genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
               redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-              autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+              autoLogging: {
+                ignore: (request) =>
+                  (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false,
+              },
+              // The caller and the problem code, known only once the answer is sent.
+              customProps: (request) => ({ ...outcomeOf(request) }),
               customLogLevel: (_request, response, error) =>
                 error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
               serializers: {
@@ -78,6 +86,7 @@ export class AppModule {
         InventoryModule,
         PricingModule,
         CartModule,
+        OpsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

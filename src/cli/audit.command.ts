@@ -11,8 +11,7 @@ interface Audit {
 
 @Command({
   name: 'audit',
-  description:
-    'Print the inventory audit as JSON; exit 1 when stock drifted from its ledger or reservations are stuck',
+  description: 'Print the inventory audit as JSON; exit 1 when stock drifted from its ledger or reservations are stuck',
 })
 export class AuditCommand extends OpsCommand {
   protected async execute(): Promise<ExitCode> {

@@ -16,7 +16,7 @@ interface Leaf {
   basePriceMinor: number;
   /** The attribute that tells the three variants of a product apart, and its values. */
   axis: [string, [string, string, string]];
-  /** Colours, materials or finishes, one per product. */
+  /** Colours or materials, one per product. */
   looks: string[];
   products: string[];
 }
@@ -36,15 +36,39 @@ const DEPARTMENTS: Department[] = [
       {
         name: 'Men',
         leaves: [
-          leaf('T-Shirts', 'TEE', 1900, SIZES, ['Classic Tee', 'V-Neck Tee', 'Pocket Tee', 'Long Sleeve Tee', 'Graphic Tee', 'Henley']),
-          leaf('Hoodies', 'HOOD', 4900, SIZES, ['Zip Hoodie', 'Pullover Hoodie', 'Fleece Hoodie', 'Tech Hoodie', 'Sherpa Hoodie', 'Lightweight Hoodie']),
+          leaf(
+            'T-Shirts',
+            'TEE',
+            1900,
+            SIZES,
+            'Classic Tee, V-Neck Tee, Pocket Tee, Long Sleeve Tee, Graphic Tee, Henley',
+          ),
+          leaf(
+            'Hoodies',
+            'HOOD',
+            4900,
+            SIZES,
+            'Zip Hoodie, Pullover Hoodie, Fleece Hoodie, Tech Hoodie, Sherpa Hoodie, Lightweight Hoodie',
+          ),
         ],
       },
       {
         name: 'Women',
         leaves: [
-          leaf('Dresses', 'DRESS', 5900, SIZES, ['Wrap Dress', 'Shirt Dress', 'Maxi Dress', 'Slip Dress', 'Knit Dress', 'Sundress']),
-          leaf('Jackets', 'JKT', 8900, SIZES, ['Denim Jacket', 'Rain Jacket', 'Puffer Jacket', 'Bomber Jacket', 'Trench Coat', 'Field Jacket']),
+          leaf(
+            'Dresses',
+            'DRESS',
+            5900,
+            SIZES,
+            'Wrap Dress, Shirt Dress, Maxi Dress, Slip Dress, Knit Dress, Sundress',
+          ),
+          leaf(
+            'Jackets',
+            'JKT',
+            8900,
+            SIZES,
+            'Denim Jacket, Rain Jacket, Puffer Jacket, Bomber Jacket, Trench Coat, Field Jacket',
+          ),
         ],
       },
     ],
@@ -55,14 +79,34 @@ const DEPARTMENTS: Department[] = [
       {
         name: 'Kitchen',
         leaves: [
-          leaf('Cookware', 'COOK', 2900, ['diameter', ['20 cm', '24 cm', '28 cm']], ['Frying Pan', 'Saute Pan', 'Saucepan', 'Wok', 'Grill Pan', 'Crepe Pan'], ['steel', 'cast iron', 'copper', 'ceramic', 'aluminium', 'carbon steel']),
-          leaf('Knives', 'KNIFE', 3900, ['blade', ['15 cm', '20 cm', '25 cm']], ['Chef Knife', 'Santoku', 'Bread Knife', 'Utility Knife', 'Carving Knife', 'Nakiri'], ['steel', 'damascus', 'ceramic', 'black steel', 'olive wood', 'walnut']),
+          leaf(
+            'Cookware',
+            'COOK',
+            2900,
+            ['diameter', ['20 cm', '24 cm', '28 cm']],
+            'Frying Pan, Saute Pan, Saucepan, Wok, Grill Pan, Crepe Pan',
+            'steel, cast iron, copper, ceramic, aluminium, carbon steel',
+          ),
+          leaf(
+            'Knives',
+            'KNIFE',
+            3900,
+            ['blade', ['15 cm', '20 cm', '25 cm']],
+            'Chef Knife, Santoku, Bread Knife, Utility Knife, Carving Knife, Nakiri',
+            'steel, damascus, ceramic, black steel, olive wood, walnut',
+          ),
         ],
       },
       {
         name: 'Living',
         leaves: [
-          leaf('Lamps', 'LAMP', 4500, ['finish', ['matte', 'gloss', 'brushed']], ['Desk Lamp', 'Floor Lamp', 'Reading Lamp', 'Pendant Lamp', 'Table Lamp', 'Arc Lamp']),
+          leaf(
+            'Lamps',
+            'LAMP',
+            4500,
+            ['finish', ['matte', 'gloss', 'brushed']],
+            'Desk Lamp, Floor Lamp, Reading Lamp, Pendant Lamp, Table Lamp, Arc Lamp',
+          ),
         ],
       },
     ],
@@ -73,23 +117,37 @@ const DEPARTMENTS: Department[] = [
       {
         name: 'Audio',
         leaves: [
-          leaf('Headphones', 'HEAD', 7900, ['edition', ['standard', 'wireless', 'pro']], ['Studio Headphones', 'Travel Headphones', 'Kids Headphones', 'Gaming Headset', 'Open-Back Headphones', 'Sport Earbuds']),
-          leaf('Speakers', 'SPK', 9900, ['edition', ['standard', 'wireless', 'pro']], ['Bookshelf Speaker', 'Party Speaker', 'Smart Speaker', 'Soundbar', 'Outdoor Speaker', 'Mini Speaker']),
+          leaf(
+            'Headphones',
+            'HEAD',
+            7900,
+            ['edition', ['standard', 'wireless', 'pro']],
+            'Studio Headphones, Travel Headphones, Kids Headphones, Gaming Headset, Open-Back Headphones, Sport Earbuds',
+          ),
+          leaf(
+            'Speakers',
+            'SPK',
+            9900,
+            ['edition', ['standard', 'wireless', 'pro']],
+            'Bookshelf Speaker, Party Speaker, Smart Speaker, Soundbar, Outdoor Speaker, Mini Speaker',
+          ),
         ],
       },
     ],
   },
 ];
 
+/** Products and looks come as comma-separated lists, six of each. */
 function leaf(
   name: string,
   code: string,
   basePriceMinor: number,
   axis: Leaf['axis'],
-  products: string[],
-  looks = LOOKS,
+  products: string,
+  looks?: string,
 ): Leaf {
-  return { name, code, basePriceMinor, axis, looks, products };
+  const list = (text: string) => text.split(', ');
+  return { name, code, basePriceMinor, axis, products: list(products), looks: looks ? list(looks) : LOOKS };
 }
 
 const decimal = (minor: number) => (minor / 100).toFixed(2);

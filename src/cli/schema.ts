@@ -87,7 +87,9 @@ export async function pendingSchemaChanges(env: DatabaseEnv): Promise<SchemaChan
 /** The TypeScript of a migration class, in the layout of the committed ones. */
 export function migrationSource(className: string, changes: SchemaChanges): string {
   const statements = (queries: string[]) =>
-    queries.map((query) => `    await queryRunner.query(\`${query.replace(/[`\\]/g, '\\$&').replace(/\$\{/g, '\\${')}\`);`);
+    queries.map(
+      (query) => `    await queryRunner.query(\`${query.replace(/[`\\]/g, '\\$&').replace(/\$\{/g, '\\${')}\`);`,
+    );
   return [
     `import { MigrationInterface, QueryRunner } from 'typeorm';`,
     '',

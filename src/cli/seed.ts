@@ -194,9 +194,14 @@ export async function ensureStock(api: AdminApi, variantId: number, sku: string,
 }
 
 /** A pricing rule found by name among the rules of its scope type; any changed field is put back. */
-export async function ensureRule(api: AdminApi, rule: Json & { name: string; scope: { type: string; id?: number | null } }) {
+export async function ensureRule(
+  api: AdminApi,
+  rule: Json & { name: string; scope: { type: string; id?: number | null } },
+) {
   const { name, ...definition } = rule;
-  const existing = await api.find(`/api/pricing/rules?scopeType=${rule.scope.type}`, (item) => sameName(item.name, name));
+  const existing = await api.find(`/api/pricing/rules?scopeType=${rule.scope.type}`, (item) =>
+    sameName(item.name, name),
+  );
   return ensure(
     api,
     `pricing rule "${name}"`,
