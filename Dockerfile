@@ -16,13 +16,15 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The ops CLI: `commerce <command>` on the PATH, the same as `node dist/src/cli/main.js <command>`.
+RUN chmod +x dist/src/cli/main.js && ln -s /app/dist/src/cli/main.js /usr/local/bin/commerce
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # Migrations are not applied at start in production (MIGRATIONS_RUN=false by default): run
-# `node node_modules/typeorm/cli.js migration:run -d dist/src/shared/database/data-source.js`
-# first, as docker-compose.yml's one-shot `migrate` service does.
+# `node dist/src/cli/main.js migrate:run` first (it creates the database when missing), as
+# docker-compose.yml's one-shot `migrate` service does.
 # The heap limit keeps the resident set near 150-200 MB under load (see README, Benchmarks):
 # left to itself V8 grows the heap far beyond what the service keeps alive.
 CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

@@ -32,8 +32,14 @@ function requestIdOf(request: IncomingMessage): string {
   return id;
 }
 
-/** Builds the fully configured application; main.ts and the tests share it. */
-export async function createApp(env: Env): Promise<NestFastifyApplication> {
+export interface CreateAppOptions {
+  /** Routes and documents only: no provider is instantiated, so nothing connects to PostgreSQL or Redis. */
+  preview?: boolean;
+}
+
+/** Builds the fully configured application; main.ts, the CLI and the tests share it. */
+export async function createApp(env: Env, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const preview = options.preview ?? false;
   const errorLogger = new NestLogger('Errors');
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -50,8 +56,9 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
   // Fastify's text/plain parser is removed, so any other body is a 415.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), adapter, {
-    bufferLogs: true,
+    bufferLogs: !preview,
     bodyParser: false,
+    ...(preview ? { preview, logger: false } : {}),
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
@@ -64,7 +71,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
       done(error as Error, undefined);
     }
   });
-  app.useLogger(app.get(Logger));
+  if (!preview) app.useLogger(app.get(Logger));
   if (env.usesDevelopmentJwtSecret) {
     new NestLogger('Config').warn('JWT_SECRET is not set: using the development secret. Never do this in production.');
   }
@@ -73,8 +80,10 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   if (corsOrigins !== null) {
     app.enableCors({ origin: corsOrigins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
   }
-  await registerRateLimits(fastify, env, app.get(TokenService));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  // A preview (the OpenAPI document, without a database) connects to nothing, Redis included.
+  if (!preview) await registerRateLimits(fastify, env, app.get(TokenService));
+  // The queue board (admin/queues) is mounted by bull-board itself, outside the API prefix too.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics', 'admin/queues'] });
   app.useGlobalPipes(new StrictValidationPipe());
 
   // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
@@ -120,13 +129,22 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('0.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'The server that serves this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        "A JWT signed with the server's JWT_SECRET. From a clone: `npx commerce token --sub alice --tier GOLD` " +
+        '(add `--admin` for staff routes); with Docker: `docker compose exec api node dist/src/cli/main.js token ' +
+        '--sub alice`. Paste the token alone, without "Bearer".',
+    })
     .addGlobalResponse(...[429, 500].map(problemResponse))
     .addTag('products', 'Catalog: categories, products and variants')
     .addTag('inventory', 'Stock levels, the movement ledger and reservations')
     .addTag('pricing', 'Pricing rules and explainable price quotes')
     .addTag('cart', "The caller's cart and its checkout into a stock reservation")
     .addTag('health', 'Liveness and readiness')
+    .addTag('operations', 'Operator tools: a browser session for the queue board at /admin/queues')
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,

@@ -11,6 +11,8 @@ import { DataSource } from 'typeorm';
 import { CartModule } from './cart';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory';
+import { OpsModule } from './ops/ops.module';
+import { outcomeOf } from './ops/request-outcome';
 import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
@@ -25,6 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The environment was validated by the caller; ConfigService serves exactly that.
+        // (main.ts and the CLI merged `.env` into it first; see readEnvironment.)
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: () => env }),
         LoggerModule.forRoot({
           // Nest 11's named wildcard; nestjs-pino's default '*' makes Nest warn at every start.
@@ -35,7 +38,12 @@ export class AppModule {
               // Fastify has assigned the id already (see app.factory); pino-http reuses it.
               genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
               redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-              autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+              autoLogging: {
+                ignore: (request) =>
+                  (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false,
+              },
+              // The caller and the problem code, known only once the answer is sent.
+              customProps: (request) => ({ ...outcomeOf(request) }),
               // 503 is a dependency away or a lock wait run out, answered as designed: not a bug.
               customLogLevel: (_request, response, error) =>
                 response.statusCode === 503
@@ -84,6 +92,7 @@ export class AppModule {
         InventoryModule,
         PricingModule,
         CartModule,
+        OpsModule,
       ],
     };
   }

@@ -1,16 +1,20 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { createApp } from './app.factory';
-import { Env, validateEnv } from './shared/config';
+import { LifecycleLogger } from './ops/lifecycle.logger';
+import { MetricsServer } from './ops/metrics.server';
+import { Env, readEnvironment, validateEnv } from './shared/config';
 import { waitForDatabase } from './shared/database';
 
 async function bootstrap(): Promise<void> {
-  const env = validateEnv(process.env);
+  const env = validateEnv(readEnvironment());
   const log = startupLogger(env);
   try {
     await waitForDatabase(env.DATABASE_URL, env.DATABASE_STARTUP_TIMEOUT_SECONDS, log);
     const app = await createApp(env);
     await app.listen({ port: env.PORT, host: env.HOST });
+    if (env.METRICS_PORT !== 0) await app.get(MetricsServer).listen(env.METRICS_PORT, env.HOST);
+    app.get(LifecycleLogger).listening(env);
   } catch (error) {
     // One JSON line, not a stack dump: an unreachable database is an operator's matter.
     log.fatal({ cause: error instanceof Error ? error.message : String(error) }, 'The service could not start');

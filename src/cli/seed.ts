@@ -1,12 +1,8 @@
-import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../app.factory';
 import { TokenService } from '../shared/auth';
-import { Env, validateEnv } from '../shared/config';
-import { createDatabaseIfMissing } from '../shared/database';
 
 /**
- * `npm run seed`: the demo data of the README, loaded through the public HTTP API of
+ * `commerce seed`: the demo data of the README, loaded through the public HTTP API of
  * an in-process app (so every rule of every module applies, and no module's tables
  * are touched from outside it). Each item is looked up first and created or corrected
  * only when needed: a second run changes nothing.
@@ -53,11 +49,17 @@ const RULES = [
 ];
 const PAGE_SIZE = 100;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
+/** An admin's client of the in-process app, with a token that outlives any seed. */
+export function adminApiOf(app: NestFastifyApplication): AdminApi {
+  const token = app.get(TokenService).issue({ sub: 'seed', admin: true, expiresInSeconds: 600 });
+  return new AdminApi(app, `Bearer ${token}`);
+}
+
 /** The API of the in-process app, called as an admin; any unexpected status stops the seed. */
-class AdminApi {
+export class AdminApi {
   constructor(
     private readonly app: NestFastifyApplication,
     private readonly authorization: string,
@@ -88,7 +90,7 @@ class AdminApi {
   }
 }
 
-const sameName = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+export const sameName = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 
 /** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
 function canonical(value: unknown): string {
@@ -108,7 +110,7 @@ function differences(current: Json, desired: Json): Json {
 }
 
 /** Creates the item when missing, patches the fields that differ, or leaves it. */
-async function ensure(
+export async function ensure(
   api: AdminApi,
   what: string,
   existing: Json | null,
@@ -124,101 +126,100 @@ async function ensure(
   return { what, id, outcome: 'updated' };
 }
 
+/** A category under `parentId` (null: a root), found by name among its siblings. */
+export async function ensureCategory(api: AdminApi, name: string, parentId: number | null): Promise<SeedStep> {
+  const existing = await api.find(
+    '/api/products/categories',
+    (item) => item.parentId === parentId && sameName(item.name, name),
+  );
+  return ensure(
+    api,
+    `category "${name}"`,
+    existing,
+    () => api.call('POST', '/api/products/categories', { name, parentId }),
+    (id) => `/api/products/categories/${id}`,
+    {},
+  );
+}
+
+export interface ProductSeed {
+  name: string;
+  basePrice: string;
+  description?: string;
+}
+
+/** A product of the category, found by name; its base price is put back when changed. */
+export async function ensureProduct(api: AdminApi, product: ProductSeed, categoryId: number): Promise<SeedStep> {
+  const existing = await api.find(
+    `/api/products?categoryId=${categoryId}&search=${encodeURIComponent(product.name)}`,
+    (item) => item.categoryId === categoryId && sameName(item.name, product.name),
+  );
+  return ensure(
+    api,
+    `product "${product.name}" at ${product.basePrice}`,
+    existing,
+    () => api.call('POST', '/api/products', { ...product, categoryId }),
+    (id) => `/api/products/${id}`,
+    { basePrice: product.basePrice },
+  );
+}
+
+export interface VariantSeed {
+  sku: string;
+  priceAdjustment: string;
+  attributes: Record<string, string>;
+}
+
+/** A variant of the product, found by SKU; its price adjustment is put back when changed. */
+export async function ensureVariant(api: AdminApi, variant: VariantSeed, productId: number): Promise<SeedStep> {
+  const existing = await api.find(`/api/products/variants?productId=${productId}`, (item) =>
+    sameName(item.sku, variant.sku),
+  );
+  return ensure(
+    api,
+    `variant ${variant.sku} at +${variant.priceAdjustment}`,
+    existing,
+    () => api.call('POST', '/api/products/variants', { ...variant, productId }),
+    (id) => `/api/products/variants/${id}`,
+    { priceAdjustment: variant.priceAdjustment },
+  );
+}
+
+/** Sets the variant's on-hand count when it differs (a COUNT movement in the ledger). */
+export async function ensureStock(api: AdminApi, variantId: number, sku: string, onHand: number): Promise<SeedStep> {
+  const stock = await api.call('GET', `/api/inventory/${variantId}`);
+  const unchanged = stock.onHand === onHand;
+  if (!unchanged) await api.call('PUT', `/api/inventory/${variantId}`, { onHand });
+  return { what: `stock of ${sku}: ${onHand} on hand`, id: variantId, outcome: unchanged ? 'unchanged' : 'updated' };
+}
+
+/** A pricing rule found by name among the rules of its scope type; any changed field is put back. */
+export async function ensureRule(
+  api: AdminApi,
+  rule: Json & { name: string; scope: { type: string; id?: number | null } },
+) {
+  const { name, ...definition } = rule;
+  const existing = await api.find(`/api/pricing/rules?scopeType=${rule.scope.type}`, (item) =>
+    sameName(item.name, name),
+  );
+  return ensure(
+    api,
+    `pricing rule "${name}"`,
+    existing,
+    () => api.call('POST', '/api/pricing/rules', rule),
+    (id) => `/api/pricing/rules/${id}`,
+    definition,
+  );
+}
+
 /** Loads the demo data through the API of the given (initialised) app. */
 export async function seedDemoData(app: NestFastifyApplication): Promise<SeedReport> {
-  const token = app.get(TokenService).issue({ sub: 'seed', admin: true, expiresInSeconds: 600 });
-  const api = new AdminApi(app, `Bearer ${token}`);
-  const steps: SeedStep[] = [];
-
-  const category = await api.find(
-    '/api/products/categories',
-    (item) => item.parentId === null && sameName(item.name, CATEGORY.name),
-  );
-  steps.push(
-    await ensure(
-      api,
-      `category "${CATEGORY.name}"`,
-      category,
-      () => api.call('POST', '/api/products/categories', CATEGORY),
-      (id) => `/api/products/categories/${id}`,
-      {},
-    ),
-  );
-  const categoryId = steps[steps.length - 1].id;
-
-  const product = await api.find(
-    `/api/products?categoryId=${categoryId}&search=${encodeURIComponent(PRODUCT.name)}`,
-    (item) => item.categoryId === categoryId && sameName(item.name, PRODUCT.name),
-  );
-  const productStep = await ensure(
-    api,
-    `product "${PRODUCT.name}" at ${PRODUCT.basePrice}`,
-    product,
-    () => api.call('POST', '/api/products', { ...PRODUCT, categoryId }),
-    (id) => `/api/products/${id}`,
-    { basePrice: PRODUCT.basePrice },
-  );
-  steps.push(productStep);
-
-  const variant = await api.find(`/api/products/variants?productId=${productStep.id}`, (item) =>
-    sameName(item.sku, VARIANT.sku),
-  );
-  const variantStep = await ensure(
-    api,
-    `variant ${VARIANT.sku} at +${VARIANT.priceAdjustment}`,
-    variant,
-    () => api.call('POST', '/api/products/variants', { ...VARIANT, productId: productStep.id }),
-    (id) => `/api/products/variants/${id}`,
-    { priceAdjustment: VARIANT.priceAdjustment },
-  );
-  steps.push(variantStep);
-
-  const stock = await api.call('GET', `/api/inventory/${variantStep.id}`);
-  if (stock.onHand !== ON_HAND) await api.call('PUT', `/api/inventory/${variantStep.id}`, { onHand: ON_HAND });
-  steps.push({
-    what: `stock of ${VARIANT.sku}: ${ON_HAND} on hand`,
-    id: variantStep.id,
-    outcome: stock.onHand === ON_HAND ? 'unchanged' : 'updated',
-  });
-
-  for (const rule of RULES) {
-    const { name, ...definition } = rule;
-    const existing = await api.find('/api/pricing/rules?scopeType=GLOBAL', (item) => sameName(item.name, name));
-    steps.push(
-      await ensure(
-        api,
-        `pricing rule "${name}"`,
-        existing,
-        () => api.call('POST', '/api/pricing/rules', rule),
-        (id) => `/api/pricing/rules/${id}`,
-        definition,
-      ),
-    );
-  }
-  return { steps, variantId: variantStep.id };
-}
-
-async function main(): Promise<void> {
-  // The app's request logs would drown the report; LOG_LEVEL still wins when set.
-  const env: Env = validateEnv({ LOG_LEVEL: 'warn', ...process.env });
-  await createDatabaseIfMissing(env.DATABASE_URL);
-  const app = await createApp(env);
-  try {
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    const report = await seedDemoData(app);
-    for (const step of report.steps) console.log(`${step.outcome.padEnd(9)} ${step.what} (id ${step.id})`);
-    const changed = report.steps.filter((step) => step.outcome !== 'unchanged').length;
-    console.log(changed === 0 ? 'Nothing to change: the demo data was already there.' : `${changed} change(s) made.`);
-    console.log(`Try: curl 'localhost:${env.PORT}/api/pricing/${report.variantId}/price?quantity=10&tier=GOLD'`);
-  } finally {
-    await app.close();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(`Seed failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+  const api = adminApiOf(app);
+  const category = await ensureCategory(api, CATEGORY.name, null);
+  const product = await ensureProduct(api, PRODUCT, category.id);
+  const variant = await ensureVariant(api, VARIANT, product.id);
+  const stock = await ensureStock(api, variant.id, VARIANT.sku, ON_HAND);
+  const steps = [category, product, variant, stock];
+  for (const rule of RULES) steps.push(await ensureRule(api, rule));
+  return { steps, variantId: variant.id };
 }

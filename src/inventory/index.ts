@@ -4,6 +4,7 @@ export { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundE
 export type { ShortLine } from './inventory.errors';
 export type { ReservationStatus } from './reservation.entity';
 export { ReservationEvents } from './reservation.events';
+export { RESERVATIONS_QUEUE } from './reservation-expiry.queue';
 export type { ReleaseReason, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
 export type { ReservationItemView, ReservationView, ReserveRequest } from './reservations.service';
 export type { ReserveLine } from './reserve-lines';

@@ -47,4 +47,9 @@ export class InventoryService {
   cancelReservation(id: string, principal?: Principal): Promise<ReservationView> {
     return this.reservations.cancel(id, principal);
   }
+
+  /** How many reservations hold stock right now (for the operations metrics). */
+  countActiveReservations(): Promise<number> {
+    return this.reservations.countActive();
+  }
 }

@@ -20,4 +20,7 @@ export type ReleaseReason = 'CANCELLED' | 'EXPIRED';
 
 export interface ReservationReleasedEvent extends ReservationEvent {
   reason: ReleaseReason;
+  expiresAt: Date;
+  /** When the stock was released: for an expiry, how late after `expiresAt` it came. */
+  closedAt: Date;
 }

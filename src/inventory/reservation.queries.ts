@@ -78,6 +78,8 @@ export interface ClosedReservation {
   status: ReservationStatus;
   owner_id: string;
   owner_ref: string | null;
+  expires_at: Date;
+  closed_at: Date;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function closeReservations(
           SET status = CASE WHEN expires_at <= now() THEN 'EXPIRED' ELSE $2::varchar END,
               closed_at = now(), updated_at = now()
         WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND ($3::boolean = false OR expires_at <= now())
-       RETURNING id, status, owner_id, owner_ref
+       RETURNING id, status, owner_id, owner_ref, expires_at, closed_at
      ),
      items AS (
        SELECT i.reservation_id, i.variant_id, i.quantity, c.status,
@@ -130,7 +132,7 @@ export async function closeReservations(
        WINDOW later AS (PARTITION BY i.variant_id ORDER BY i.reservation_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
        ORDER BY i.variant_id, i.reservation_id
      )
-     SELECT id, status, owner_id, owner_ref FROM closed`,
+     SELECT id, status, owner_id, owner_ref, expires_at, closed_at FROM closed`,
     [ids, TARGET_STATUS[transition], transition === 'EXPIRE', actor],
   );
 }

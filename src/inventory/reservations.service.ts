@@ -186,6 +186,11 @@ export class ReservationsService {
     return this.transition(id, 'CANCEL', principal);
   }
 
+  /** ACTIVE reservations, overdue ones included until they are released. */
+  countActive(): Promise<number> {
+    return this.dataSource.getRepository(Reservation).count({ where: { status: 'ACTIVE' } });
+  }
+
   /**
    * Releases the reservation's stock if it is ACTIVE and overdue; idempotent, so a job
    * delivered twice or racing a confirm changes stock at most once. Returns false when it
@@ -274,7 +279,13 @@ export class ReservationsService {
         this.events.emit(ReservationEvents.Confirmed, event);
       } else {
         const reason = reservation.status === 'CANCELLED' ? 'CANCELLED' : 'EXPIRED';
-        this.events.emit(ReservationEvents.Released, { ...event, reason } satisfies ReservationReleasedEvent);
+        const released: ReservationReleasedEvent = {
+          ...event,
+          reason,
+          expiresAt: reservation.expires_at,
+          closedAt: reservation.closed_at,
+        };
+        this.events.emit(ReservationEvents.Released, released);
       }
       // An expiry may be running inside that very job, which Bull cannot remove.
       if (reservation.status !== 'EXPIRED') void this.expiryQueue.cancelExpiry(reservation.id);

@@ -56,6 +56,7 @@ const EXPECTED_OPERATION_IDS = [
   'checkoutCart',
   'checkLiveness',
   'checkReadiness',
+  'createQueueBoardSession',
 ];
 /** Operations for any valid token, acting on the caller's own resources. */
 const CUSTOMER_OPERATION_IDS = [
@@ -84,6 +85,7 @@ const MODULE_TAGS: [prefix: string, tag: string][] = [
   ['/api/reservations', 'inventory'],
   ['/api/pricing', 'pricing'],
   ['/api/cart', 'cart'],
+  ['/api/admin', 'operations'],
 ];
 /**
  * The answers each cart operation documents: the success status with its schema (null: no

@@ -23,6 +23,9 @@ const CREATED = 'reservation.created';
 const CONFIRMED = 'reservation.confirmed';
 const RELEASED = 'reservation.released';
 
+/** A released reservation's event says when it fell due and when its stock came back. */
+const times = { expiresAt: expect.any(Date), closedAt: expect.any(Date) };
+
 describe('inventory reservations', () => {
   let t: TestApp;
   let ttlSeconds: number;
@@ -209,7 +212,13 @@ describe('inventory reservations', () => {
         expect(recorder.events).toEqual([
           {
             name: 'reservation.released',
-            payload: { reservationId: reservation.id, ownerId: customer.id, ownerRef: 'cart-7', reason: 'EXPIRED' },
+            payload: {
+              reservationId: reservation.id,
+              ownerId: customer.id,
+              ownerRef: 'cart-7',
+              reason: 'EXPIRED',
+              ...times,
+            },
           },
         ]);
       } finally {
@@ -755,7 +764,7 @@ describe('inventory reservations', () => {
       expect(of(reservation.id)).toEqual([
         {
           name: RELEASED,
-          payload: { reservationId: reservation.id, ownerId: owner.id, ownerRef, reason: 'CANCELLED' },
+          payload: { reservationId: reservation.id, ownerId: owner.id, ownerRef, reason: 'CANCELLED', ...times },
         },
       ]);
       expect(await seenStatuses()).toEqual(['CANCELLED']);
@@ -771,7 +780,7 @@ describe('inventory reservations', () => {
       await confirm(reservation.id).expect(409);
 
       expect(of(reservation.id)).toEqual([
-        { name: RELEASED, payload: { reservationId: reservation.id, ownerId, ownerRef, reason: 'EXPIRED' } },
+        { name: RELEASED, payload: { reservationId: reservation.id, ownerId, ownerRef, reason: 'EXPIRED', ...times } },
       ]);
       expect(await seenStatuses()).toEqual(['EXPIRED']);
     });

@@ -1,37 +1,30 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { seedDemoData } from '../../src/cli/seed';
+import { buildCli, CliBuild } from '../support/cli';
+import { auditDrift } from '../support/inventory.factory';
 import { createIsolatedDatabase, IsolatedDatabase } from '../support/pricing.factory';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // The seed creates GLOBAL rules, which would change the prices other test files assert
 // in the shared database: it runs against a database of its own.
 
-const root = join(__dirname, '..', '..');
-
-function runSeedScript(database: IsolatedDatabase) {
-  return spawnSync('npm', ['run', '--silent', 'seed'], {
-    cwd: root,
-    env: { ...process.env, ...database.env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-}
-
-describe('npm run seed', () => {
+describe('commerce seed', () => {
+  let cli: CliBuild;
   let database: IsolatedDatabase;
-  let firstRun: ReturnType<typeof runSeedScript>;
+  let firstRun: ReturnType<CliBuild['run']>;
   let t: TestApp;
+  const runSeedScript = (database: IsolatedDatabase, ...flags: string[]) => cli.run(['seed', ...flags], database.env);
 
   beforeAll(async () => {
+    cli = buildCli('seed');
     database = await createIsolatedDatabase('seed');
     firstRun = runSeedScript(database);
     t = await startTestApp(database.env);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
     await database?.drop();
+    cli?.remove();
   });
 
   /** Row counts and the latest change of everything the seed writes. */
@@ -112,5 +105,35 @@ describe('npm run seed', () => {
     ]);
     const ten = await t.http.get(`/api/pricing/${variantId}/price?quantity=10&tier=GOLD`).expect(200);
     expect(ten.body.unitPrice).toBe('420.75');
+  });
+
+  it('loads the demo catalog with --demo, and a second run changes nothing', async () => {
+    const first = runSeedScript(database, '--demo');
+    const second = runSeedScript(database, '--demo');
+
+    expect(first.status).toBe(0);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('Nothing to change');
+    const [counts] = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM products) AS products,
+              (SELECT count(*)::int FROM variants) AS variants,
+              (SELECT count(*)::int FROM stock_levels WHERE on_hand BETWEEN 1 AND 3) AS scarce,
+              (SELECT count(*)::int FROM variants v LEFT JOIN stock_levels s ON s.variant_id = v.id
+                WHERE COALESCE(s.on_hand, 0) = 0) AS sold_out,
+              (SELECT count(DISTINCT kind)::int FROM pricing_rules) AS rule_kinds,
+              (SELECT max(depth)::int FROM (WITH RECURSIVE tree AS (
+                 SELECT id, 1 AS depth FROM categories WHERE parent_id IS NULL
+                 UNION ALL SELECT c.id, t.depth + 1 FROM categories c JOIN tree t ON c.parent_id = t.id
+               ) SELECT depth FROM tree) AS depths) AS depth`,
+    );
+    expect(counts.products).toBeGreaterThanOrEqual(50);
+    expect(counts.variants).toBeGreaterThanOrEqual(counts.products * 3 - 2);
+    expect(counts.scarce).toBeGreaterThan(0);
+    expect(counts.sold_out).toBeGreaterThan(0);
+    expect(counts).toMatchObject({ rule_kinds: 4, depth: 3 });
+    const products = await t.http.get('/api/products?search=Hoodie&limit=1').expect(200);
+    const hoodie = await t.http.get(`/api/products/${products.body.items[0].id}`).expect(200);
+    expect(hoodie.body.variants[0].attributes).toEqual({ size: 'S', color: expect.any(String) });
+    expect(await auditDrift(t)).toEqual([]);
   });
 });

@@ -98,6 +98,13 @@ export class Env {
   @Max(3_600)
   DATABASE_STARTUP_TIMEOUT_SECONDS = 180;
 
+  /** 0 serves /metrics on PORT; another port serves it there only, so PORT can face the public. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 0;
+
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -222,8 +229,9 @@ export class Env {
     return this.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
   }
 
+  /** Also when the development secret is set explicitly, as docker-compose does for a try-out. */
   get usesDevelopmentJwtSecret(): boolean {
-    return this.JWT_SECRET === undefined;
+    return this.jwtSecret === DEVELOPMENT_JWT_SECRET;
   }
 
   /** Pending migrations are applied at start unless told otherwise; never by default in production. */

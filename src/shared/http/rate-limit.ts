@@ -7,8 +7,8 @@ import { Env } from '../config';
 import { RateLimitedError } from '../errors';
 import { applyRouteLimits, ONE_MINUTE_MS } from './route-limits';
 
-/** Load balancers and orchestrators probe these; they cost nothing and must never be refused. */
-const PROBE_ROUTES = new Set(['/health', '/health/ready']);
+/** Load balancers, orchestrators and Prometheus probe these; they must never be refused. */
+const PROBE_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 const CONNECT_WAIT_MS = 2_000;
 

@@ -1,0 +1,54 @@
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+
+/** Metric names, as Prometheus scrapes them. */
+export const Metric = {
+  HttpDuration: 'http_request_duration_seconds',
+  Checkouts: 'commerce_checkouts_total',
+  RateLimited: 'commerce_rate_limited_requests_total',
+  ActiveReservations: 'commerce_reservations_active',
+  ExpiryLag: 'commerce_reservation_expiry_lag_seconds',
+  QueueJobs: 'commerce_queue_jobs',
+  DbPoolInUse: 'commerce_db_pool_connections_in_use',
+  DbPoolWaiting: 'commerce_db_pool_waiting_requests',
+} as const;
+
+export const METRIC_PROVIDERS = [
+  makeHistogramProvider({
+    name: Metric.HttpDuration,
+    help: 'Time to answer an HTTP request, by route template and status',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  }),
+  makeCounterProvider({
+    name: Metric.Checkouts,
+    help: 'Checkouts by outcome: CREATED, REPLAYED (an Idempotency-Key answered again) or the problem code',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: Metric.RateLimited,
+    help: 'Requests refused with 429 RATE_LIMITED, by route template',
+    labelNames: ['route'],
+  }),
+  makeGaugeProvider({
+    name: Metric.ActiveReservations,
+    help: 'Reservations holding stock (ACTIVE), overdue ones included until released',
+  }),
+  makeHistogramProvider({
+    name: Metric.ExpiryLag,
+    help: 'Seconds between a reservation falling due (expiresAt) and its stock being released',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+  }),
+  makeGaugeProvider({
+    name: Metric.QueueJobs,
+    help: 'Jobs in each Bull queue by state (waiting, active, delayed, failed, completed, paused)',
+    labelNames: ['queue', 'state'],
+  }),
+  makeGaugeProvider({
+    name: Metric.DbPoolInUse,
+    help: 'PostgreSQL connections of this process checked out of the pool',
+  }),
+  makeGaugeProvider({
+    name: Metric.DbPoolWaiting,
+    help: 'Queries of this process waiting for a free pool connection',
+  }),
+];
