@@ -55,7 +55,7 @@ describe('GET /metrics', () => {
     const before = await scrape(t);
 
     await checkout(t, customer).expect(201);
-    await checkout(t, customer).expect(409);
+    await checkout(t, newCustomer(t)).expect(409);
     const after = await scrape(t);
 
     const delta = (name: string, labels: Record<string, string> = {}) =>
