@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { MetricsServer } from '../../src/ops/metrics.server';
 import { addItem, checkout, newCustomer } from '../support/cart.factory';
 import { createStockedVariant, eventually } from '../support/inventory.factory';
+import { startIsolatedTestApp } from '../support/pricing.factory';
 import { parseMetrics, scrape, valueOf } from '../support/metrics';
 import { expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -32,8 +33,13 @@ describe('GET /metrics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // A one-second hold and a queue of its own, so an expiry comes within the test.
-    t = await startTestApp({ RESERVATION_TTL_SECONDS: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}:metrics` });
+    // A one-second hold and a queue of its own, so an expiry comes within the test; a
+    // database of its own, so the sweep expires only this test's reservations and the
+    // gauges count only them.
+    t = await startIsolatedTestApp('metrics', {
+      RESERVATION_TTL_SECONDS: '1',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}:metrics`,
+    });
   });
 
   afterAll(() => t?.close());
