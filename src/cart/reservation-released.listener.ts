@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ReservationEvents, ReservationReleasedEvent } from '../inventory';
+import { databaseUnavailableKind } from '../shared/database';
 import { reactivateCart } from './cart.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,7 +28,11 @@ export class ReservationReleasedListener {
     try {
       await reactivateCart(this.dataSource, event.ownerRef, event.reservationId);
     } catch (error) {
-      this.logger.error({ err: error, reservationId: event.reservationId }, 'Could not reactivate a cart');
+      // CartReconciler gives the cart back later; a database that is away is no bug.
+      const details = { err: error, reservationId: event.reservationId };
+      if (databaseUnavailableKind(error))
+        this.logger.warn(details, 'Could not reactivate a cart now; reconciliation will');
+      else this.logger.error(details, 'Could not reactivate a cart; reconciliation will retry');
     }
   }
 }
