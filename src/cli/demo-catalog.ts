@@ -1,3 +1,4 @@
+import { Money } from '../shared/money';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { adminApiOf, ensureCategory, ensureProduct, ensureRule, ensureStock, ensureVariant, SeedStep } from './seed';
 
@@ -150,7 +151,7 @@ function leaf(
   return { name, code, basePriceMinor, axis, products: list(products), looks: looks ? list(looks) : LOOKS };
 }
 
-const decimal = (minor: number) => (minor / 100).toFixed(2);
+const decimal = (minor: number) => Money.ofMinor(minor).format();
 
 /** Deterministic stock: mostly comfortable, every third product's first variant scarce, one sold out per leaf. */
 function onHandOf(productIndex: number, variantIndex: number): number {
