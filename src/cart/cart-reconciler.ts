@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { InventoryService } from '../inventory';
-import { findUnsettledCarts, reactivateCart, settleCarts, UnsettledCart } from './cart.repository';
+import { CartRepository, UnsettledCart } from './cart.repository';
 
 const BATCH_SIZE = 500;
 
@@ -20,7 +18,7 @@ export class CartReconciler {
   private pass?: Promise<{ reactivated: number; settled: number }>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly carts: CartRepository,
     private readonly inventory: InventoryService,
   ) {}
 
@@ -32,7 +30,7 @@ export class CartReconciler {
   private async reconcileAll(): Promise<{ reactivated: number; settled: number }> {
     const totals = { reactivated: 0, settled: 0 };
     for (let after: UnsettledCart | null = null; ;) {
-      const carts = await findUnsettledCarts(this.dataSource, after, BATCH_SIZE);
+      const carts = await this.carts.findUnsettled(after, BATCH_SIZE);
       if (carts.length === 0) break;
       const outcome = await this.reconcileBatch(carts);
       totals.reactivated += outcome.reactivated;
@@ -53,13 +51,13 @@ export class CartReconciler {
       if (status === 'ACTIVE') continue;
       if (status === 'CONFIRMED') {
         stayCheckedOut.push(cart.id);
-      } else if (await reactivateCart(this.dataSource, cart.id, cart.reservationId)) {
+      } else if (await this.carts.reactivate(cart.id, cart.reservationId)) {
         // Released (or, against every constraint, gone): the customer gets the cart back.
         reactivated++;
       } else {
         stayCheckedOut.push(cart.id);
       }
     }
-    return { reactivated, settled: await settleCarts(this.dataSource, stayCheckedOut) };
+    return { reactivated, settled: await this.carts.settle(stayCheckedOut) };
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ReservationDto } from '../inventory';
 import { CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
 import {
@@ -17,6 +16,7 @@ import {
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
+import { CheckoutDto } from './dto/checkout.dto';
 import { IdempotentResult } from './idempotency.service';
 
 const REPLAYED_HEADER_DOC = {
@@ -104,9 +104,9 @@ export class CartController {
       'Safe to retry without a key: when the caller has no active cart and their last checkout still holds its ' +
       'reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.',
   })
-  @ApiCreatedResponse({ type: ReservationDto, headers: REPLAYED_HEADER_DOC })
+  @ApiCreatedResponse({ type: CheckoutDto, headers: REPLAYED_HEADER_DOC })
   @ApiOkResponse({
-    type: ReservationDto,
+    type: CheckoutDto,
     headers: REPLAYED_HEADER_DOC,
     description: 'A repeated checkout: the reservation the last checkout made, still held',
   })
@@ -117,7 +117,7 @@ export class CartController {
     @NoBody() _body: undefined,
     @ClientAbortSignal() clientGone: AbortSignal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ReservationDto> {
+  ): Promise<CheckoutDto> {
     return answer(reply, await this.checkouts.checkout(principal, idempotencyKey, clientGone));
   }
 }

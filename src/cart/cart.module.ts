@@ -7,11 +7,13 @@ import { ProductsModule } from '../products';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
 import { CartController } from './cart.controller';
+import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { CART_MAINTENANCE_QUEUE, CartMaintenanceProcessor, CartMaintenanceSchedule } from './cart-maintenance.queue';
 import { CartReconciler } from './cart-reconciler';
+import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 import { ReservationReleasedListener } from './reservation-released.listener';
 
@@ -26,8 +28,10 @@ import { ReservationReleasedListener } from './reservation-released.listener';
   ],
   controllers: [CartController],
   providers: [
+    CartRepository,
     CartService,
     CheckoutService,
+    IdempotencyRepository,
     IdempotencyService,
     CartReconciler,
     CartMaintenanceSchedule,

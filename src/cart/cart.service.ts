@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { InsufficientStockError, InventoryService, ReservationNotFoundError, ReservationView } from '../inventory';
 import { PriceQuote, PricingService } from '../pricing';
@@ -8,19 +7,12 @@ import { Principal } from '../shared/auth';
 import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
 import { Cart, MAX_CART_LINES } from './cart.entity';
 import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
-import {
-  CartWithItems,
-  findActiveCart,
-  findLatestCart,
-  lockActiveCart,
-  lockOrOpenActiveCart,
-  reactivateCart,
-  touchCart,
-} from './cart.repository';
+import { CartRepository, CartWithItems } from './cart.repository';
 import { CartDto, CartItemDto } from './dto/cart.dto';
-import { IdempotencyService, idempotentRequest, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, IdempotentResult } from './idempotency.service';
+import { priceSnapshotOf } from './price-snapshot';
 
-/** Times a change is re-planned when another request changed the line meanwhile. */
+/** Times a change is planned again when another request changed the line meanwhile. */
 const MAX_PLAN_ATTEMPTS = 5;
 
 /** A quoted change to one line, checked against stock, to apply if the line is still as read. */
@@ -33,18 +25,19 @@ interface LinePlan {
   quote: PriceQuote;
 }
 
-/** Thrown inside a write when the line moved since it was planned: plan again. */
+/** Thrown inside a write when the line moved since it was planned: it rolls back, and the change is planned again. */
 class StalePlanError extends Error {}
 
 /**
- * The customer's active cart and its lines. Prices are quoted (with the token's tier) and
- * stock checked before each write's transaction; the write, under the cart's row lock,
- * only checks that the line is still as it was read.
+ * The customer's active cart and its lines. Each change is planned before its
+ * transaction (the price quoted with the token's tier, stock checked); the write, under
+ * the cart's row lock, only checks that the line is still as it was read.
  */
 @Injectable()
 export class CartService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly carts: CartRepository,
     private readonly pricing: PricingService,
     private readonly inventory: InventoryService,
     private readonly idempotency: IdempotencyService,
@@ -64,14 +57,14 @@ export class CartService {
    * route starts here, so no route acts on a cart that should have been given back.
    */
   async findOrRecoverActiveCart(customerId: string): Promise<CartWithItems | null> {
-    const active = await findActiveCart(this.dataSource, customerId);
+    const active = await this.carts.findActive(customerId);
     if (active) return active;
     const latest = await this.latestCheckout(customerId);
     if (!latest || (latest.reservation?.status !== 'CANCELLED' && latest.reservation?.status !== 'EXPIRED')) {
       return null;
     }
-    await reactivateCart(this.dataSource, latest.cart.id, latest.cart.reservationId!);
-    return findActiveCart(this.dataSource, customerId);
+    await this.carts.reactivate(latest.cart.id, latest.cart.reservationId!);
+    return this.carts.findActive(customerId);
   }
 
   /**
@@ -87,7 +80,7 @@ export class CartService {
   private async latestCheckout(
     customerId: string,
   ): Promise<{ cart: Cart; reservation: ReservationView | null } | null> {
-    const latest = await findLatestCart(this.dataSource, customerId);
+    const latest = await this.carts.findLatest(customerId);
     if (latest?.status !== 'CHECKED_OUT' || latest.reservationId === null) return null;
     const reservation = await this.inventory.getReservation(latest.reservationId).catch((error: unknown) => {
       if (error instanceof ReservationNotFoundError) return null;
@@ -102,20 +95,50 @@ export class CartService {
     input: { variantId: number; quantity: number },
     idempotencyKey?: string,
   ): Promise<IdempotentResult<CartItemDto>> {
-    const request = idempotentRequest(principal, idempotencyKey, 'addCartItem', {
+    const idempotent = this.idempotency.forRequest<CartItemDto>(principal, idempotencyKey, 'addCartItem', {
       variantId: input.variantId,
       quantity: input.quantity,
     });
-    return this.idempotency.run(request, () =>
-      this.withFreshPlan(
-        () => this.planAdd(principal, input),
-        (plan) =>
-          this.idempotency.transaction(request, 201, async (tx) => {
-            const cart = await lockOrOpenActiveCart(tx, principal.customerId);
-            return CartItemDto.from(await this.applyPlan(tx, cart, plan));
-          }),
-      ),
-    );
+    const earlier = await idempotent.earlierAnswer();
+    if (earlier) return earlier;
+    try {
+      return await this.planAgainWhenStale(async () => {
+        const plan = await this.planAdd(principal, input);
+        return this.dataSource.transaction(async (tx) => {
+          const taken = await idempotent.claim(tx);
+          if (taken) return taken;
+          const cart = await this.carts.lockOrOpenActive(tx, principal.customerId);
+          const line = await this.applyPlan(tx, cart, plan);
+          return idempotent.answer(tx, 201, CartItemDto.from(line));
+        });
+      });
+    } catch (error) {
+      return idempotent.answerInsteadOf(error);
+    }
+  }
+
+  /** Sets a line's quantity and prices it again (a volume break may now apply). */
+  async updateItem(principal: Principal, itemId: string, quantity: number): Promise<CartItemDto> {
+    return this.planAgainWhenStale(async () => {
+      const active = await this.carts.findActive(principal.customerId);
+      const item = active?.items.find((line) => line.id === itemId);
+      // Another customer's line, or a checked-out cart's, is not found the same way.
+      if (!active || !item) throw new CartItemNotFoundError(itemId);
+      const plan = await this.plan(principal, active.cart.id, item.variantId, item.quantity, quantity);
+      return this.dataSource.transaction(async (tx) => {
+        const cart = await this.carts.lockActive(tx, principal.customerId);
+        if (!cart || cart.id !== plan.cartId) throw new CartItemNotFoundError(itemId);
+        return CartItemDto.from(await this.applyPlan(tx, cart, plan, itemId));
+      });
+    });
+  }
+
+  async removeItem(principal: Principal, itemId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const cart = await this.carts.lockActive(tx, principal.customerId);
+      if (!cart || !(await this.carts.deleteLine(tx, cart.id, itemId))) throw new CartItemNotFoundError(itemId);
+      await this.carts.touch(tx, cart.id);
+    });
   }
 
   private async planAdd(principal: Principal, input: { variantId: number; quantity: number }): Promise<LinePlan> {
@@ -130,41 +153,6 @@ export class CartService {
       quantityBefore,
       quantityBefore + input.quantity,
     );
-  }
-
-  /** Sets a line's quantity and prices it again (a volume break may now apply). */
-  async updateItem(principal: Principal, itemId: string, quantity: number): Promise<CartItemDto> {
-    const { body } = await this.withFreshPlan(
-      async () => {
-        const { cart, item } = await this.getOwnItem(principal, itemId);
-        return this.plan(principal, cart.id, item.variantId, item.quantity, quantity);
-      },
-      (plan) =>
-        this.dataSource.transaction(async (tx) => {
-          const cart = await lockActiveCart(tx, principal.customerId);
-          if (!cart || cart.id !== plan.cartId) throw new CartItemNotFoundError(itemId);
-          const item = await this.applyPlan(tx, cart, plan, itemId);
-          return { status: 200, body: CartItemDto.from(item), replayed: false };
-        }),
-    );
-    return body;
-  }
-
-  async removeItem(principal: Principal, itemId: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const cart = await lockActiveCart(tx, principal.customerId);
-      const result = cart ? await tx.getRepository(CartItem).delete({ id: itemId, cartId: cart.id }) : null;
-      if (!cart || !result?.affected) throw new CartItemNotFoundError(itemId);
-      await touchCart(tx, cart.id);
-    });
-  }
-
-  /** A line of the caller's active cart; another customer's, or a checked-out one's, is 404. */
-  private async getOwnItem(principal: Principal, itemId: string): Promise<{ cart: Cart; item: CartItem }> {
-    const active: CartWithItems | null = await findActiveCart(this.dataSource, principal.customerId);
-    const item = active?.items.find((line) => line.id === itemId);
-    if (!active || !item) throw new CartItemNotFoundError(itemId);
-    return { cart: active.cart, item };
   }
 
   /** Quotes the line's new quantity with the caller's tier and checks it against available stock. */
@@ -191,86 +179,30 @@ export class CartService {
    * price snapshot is the plan's quote. `itemId` names the line an update is meant for.
    */
   private async applyPlan(tx: EntityManager, cart: Cart, plan: LinePlan, itemId?: string): Promise<CartItem> {
-    const items = tx.getRepository(CartItem);
-    const current = await items.findOneBy({ cartId: cart.id, variantId: plan.variantId });
+    const current = await this.carts.findLine(tx, cart.id, plan.variantId);
     if (itemId !== undefined && current?.id !== itemId) throw new CartItemNotFoundError(itemId);
     const unchanged =
       (plan.cartId === null || plan.cartId === cart.id) && (current?.quantity ?? 0) === plan.quantityBefore;
     if (!unchanged) throw new StalePlanError();
-    if (!current && (await items.countBy({ cartId: cart.id })) >= MAX_CART_LINES) throw new CartFullError();
+    if (!current && (await this.carts.countLines(tx, cart.id)) >= MAX_CART_LINES) throw new CartFullError();
 
-    const snapshot = snapshotOf(plan.quote);
-    let line: CartItem;
-    if (current) {
-      line = items.merge(current, snapshot);
-      await items.update({ id: current.id }, snapshot);
-    } else {
-      line = items.create({ id: randomUUID(), cartId: cart.id, variantId: plan.variantId, ...snapshot });
-      await items.insert(line);
-    }
-    await touchCart(tx, cart.id);
+    const snapshot = priceSnapshotOf(plan.quote);
+    const line = current
+      ? await this.carts.repriceLine(tx, current, snapshot)
+      : await this.carts.insertLine(tx, cart.id, plan.variantId, snapshot);
+    await this.carts.touch(tx, cart.id);
     return line;
   }
 
-  /**
-   * Prices again, for the caller's tier, the lines priced for another tier (the customer's
-   * tier changed since they were added), so that a checkout never charges a price of a
-   * tier the token does not carry. Returns the cart as it now is; CONFLICT when another
-   * request changed it meanwhile.
-   */
-  async repriceForTier(principal: Principal, read: CartWithItems): Promise<CartWithItems> {
-    const stale = read.items.filter((item) => item.tier !== principal.tier);
-    if (stale.length === 0) return read;
-    const quotes = await this.pricing.quoteMany(
-      stale.map((item) => ({ variantId: item.variantId, quantity: item.quantity })),
-      { tier: principal.tier },
-    );
-    await this.dataSource.transaction(async (tx) => {
-      const cart = await lockActiveCart(tx, principal.customerId);
-      if (cart?.id !== read.cart.id || cart.version !== read.cart.version) throw new CartChangedError();
-      for (const [index, item] of stale.entries()) {
-        await tx.getRepository(CartItem).update({ id: item.id }, snapshotOf(quotes[index]));
-      }
-      await touchCart(tx, cart.id);
-    });
-    const repriced = await findActiveCart(this.dataSource, principal.customerId);
-    if (repriced?.cart.id !== read.cart.id) throw new CartChangedError();
-    return repriced;
-  }
-
-  /** Plans outside any transaction and writes inside one; plans again when the line moved in between. */
-  private async withFreshPlan<T>(
-    plan: () => Promise<LinePlan>,
-    write: (plan: LinePlan) => Promise<IdempotentResult<T>>,
-  ): Promise<IdempotentResult<T>> {
+  /** Runs a plan-then-write change, again from its plan when the line moved in between (CONFLICT after a few tries). */
+  private async planAgainWhenStale<T>(change: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const planned = await plan();
       try {
-        return await write(planned);
+        return await change();
       } catch (error) {
         if (!(error instanceof StalePlanError)) throw error;
         if (attempt >= MAX_PLAN_ATTEMPTS) throw new CartChangedError();
       }
     }
   }
-}
-
-/** The line's price snapshot: what checkout will charge, and why. */
-function snapshotOf(quote: PriceQuote) {
-  return {
-    sku: quote.sku,
-    productName: quote.productName,
-    quantity: quote.quantity,
-    tier: quote.tier,
-    unitPrice: quote.unitPrice,
-    basePrice: quote.basePrice,
-    appliedRules: quote.appliedRules.map((rule) => ({
-      ruleId: rule.ruleId,
-      name: rule.name,
-      kind: rule.kind,
-      beforeMinor: rule.before.minor,
-      afterMinor: rule.after.minor,
-    })),
-    pricedAt: quote.pricedAt,
-  };
 }

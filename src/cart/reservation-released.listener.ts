@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ReservationEvents, ReservationReleasedEvent } from '../inventory';
 import { databaseUnavailableKind } from '../shared/database';
-import { reactivateCart } from './cart.repository';
+import { CartRepository } from './cart.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,14 +17,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ReservationReleasedListener {
   private readonly logger = new Logger(ReservationReleasedListener.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly carts: CartRepository) {}
 
   @OnEvent(ReservationEvents.Released, { async: true, promisify: true })
   async reactivateCart(event: ReservationReleasedEvent): Promise<void> {
     // Inventory's other callers may pass other references; a cart id is a UUID.
     if (!event.ownerRef || !UUID.test(event.ownerRef)) return;
     try {
-      await reactivateCart(this.dataSource, event.ownerRef, event.reservationId);
+      await this.carts.reactivate(event.ownerRef, event.reservationId);
     } catch (error) {
       // CartReconciler gives the cart back later; a database that is away is no bug.
       const details = { err: error, reservationId: event.reservationId };

@@ -8,10 +8,12 @@ import { ReservationItem } from './reservation-item.entity';
 import { RESERVATIONS_QUEUE, ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationExpiryProcessor, ReservationSweepSchedule } from './reservation-expiry.processor';
 import { Reservation } from './reservation.entity';
+import { ReservationRepository } from './reservation.repository';
 import { ReservationsController } from './reservations.controller';
 import { ReservationsService } from './reservations.service';
 import { StockLevel } from './stock-level.entity';
 import { StockMovement } from './stock-movement.entity';
+import { StockRepository } from './stock.repository';
 import { StockService } from './stock.service';
 
 @Module({
@@ -22,6 +24,8 @@ import { StockService } from './stock.service';
   ],
   controllers: [InventoryController, ReservationsController],
   providers: [
+    StockRepository,
+    ReservationRepository,
     StockService,
     ReservationsService,
     ReservationExpiryQueue,

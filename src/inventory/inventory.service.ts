@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
 import { ReservationStatus } from './reservation.entity';
-import { ReservationsService, ReservationView, ReserveRequest } from './reservations.service';
-import { StockAvailability, StockService } from './stock.service';
+import { ReservationView } from './reservation.repository';
+import { ReservationsService, ReserveRequest } from './reservations.service';
+import { StockAvailability } from './stock.repository';
+import { StockService } from './stock.service';
 
 /**
  * What other modules may ask of inventory. It hands out plain read models, never

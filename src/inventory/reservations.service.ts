@@ -9,22 +9,12 @@ import { Env } from '../shared/config';
 import { afterCommit } from '../shared/database';
 import { Money } from '../shared/money';
 import { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';
-import { ReservationItem } from './reservation-item.entity';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
-import { Reservation, ReservationStatus } from './reservation.entity';
+import { ReservationStatus } from './reservation.entity';
 import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
-import {
-  ClosedReservation,
-  closeReservations,
-  findOverdue,
-  findOverdueHolding,
-  findStatuses,
-  insertReservation,
-  Transition,
-  variantsOf,
-} from './reservation.queries';
-import { lockStockLevels } from './stock-ledger';
+import { ClosedReservation, ReservationRepository, ReservationView } from './reservation.repository';
 import { mergeReserveLines, ReserveLine } from './reserve-lines';
+import { StockRepository } from './stock.repository';
 
 export interface ReserveRequest {
   /**
@@ -39,28 +29,6 @@ export interface ReserveRequest {
   lines: ReserveLine[];
 }
 
-export interface ReservationItemView {
-  variantId: number;
-  sku: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-}
-
-/** A reservation as other modules and the HTTP layer see it. */
-export interface ReservationView {
-  id: string;
-  ownerId: string;
-  ownerRef: string | null;
-  status: ReservationStatus;
-  currency: string;
-  total: Money;
-  expiresAt: Date;
-  createdAt: Date;
-  closedAt: Date | null;
-  items: ReservationItemView[];
-}
-
 /** Overdue reservations one checkout releases at most; more are left to the sweep. */
 const OVERDUE_RELEASE_LIMIT = 50;
 const SWEEP_BATCH_SIZE = 500;
@@ -73,6 +41,8 @@ export class ReservationsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reservations: ReservationRepository,
+    private readonly stock: StockRepository,
     private readonly expiryQueue: ReservationExpiryQueue,
     private readonly events: EventEmitter2,
     private readonly config: ConfigService<Env, true>,
@@ -88,17 +58,10 @@ export class ReservationsService {
     const lines = mergeReserveLines(request.lines);
     const variantIds = lines.map((line) => line.variantId);
 
-    const overdue = await findOverdueHolding(tx, variantIds, OVERDUE_RELEASE_LIMIT);
-    let levels = await lockStockLevels(tx, [
-      ...variantIds,
-      ...overdue.flatMap((reservation) => reservation.variantIds),
-    ]);
-    const released = await closeReservations(
-      tx,
-      overdue.map((reservation) => reservation.id),
-      'EXPIRE',
-    );
-    if (released.length > 0) levels = await lockStockLevels(tx, variantIds);
+    const locks = await this.stock.lockForReserve(tx, variantIds, OVERDUE_RELEASE_LIMIT);
+    const released = await this.reservations.expire(tx, locks.overdueIds);
+    // Releasing moved the counters the lock read: read them again (the rows stay locked).
+    const levels = released.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
 
     const short = lines
       .map((line) => {
@@ -113,7 +76,7 @@ export class ReservationsService {
     const currency = this.config.get('CURRENCY', { infer: true });
     const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
     const ownerRef = request.ownerRef ?? null;
-    const { expiresAt, createdAt } = await insertReservation(tx, {
+    const { expiresAt, createdAt } = await this.reservations.insert(tx, {
       id,
       ownerId: request.ownerId,
       ownerRef,
@@ -154,41 +117,35 @@ export class ReservationsService {
   async get(id: string, principal?: Principal): Promise<ReservationView> {
     const reservation = await this.load(id, principal);
     if (reservation.status !== 'ACTIVE' || reservation.expiresAt.getTime() > Date.now()) return reservation;
-    await this.closeInTransaction([id], 'EXPIRE', null);
+    await this.releaseOverdue([id]);
     return this.load(id, principal);
   }
 
   private async load(id: string, principal?: Principal): Promise<ReservationView> {
-    // The owner is part of the query: another customer's reservation is not found the same
-    // way, in the same time, as one that does not exist.
-    const owner = principal && !principal.isAdmin ? { ownerId: principal.customerId } : {};
-    const reservation = await this.dataSource.getRepository(Reservation).findOne({
-      where: { id, ...owner },
-      relations: { items: true },
-      order: { items: { variantId: 'ASC' } },
-    });
+    const ownerId = principal && !principal.isAdmin ? principal.customerId : undefined;
+    const reservation = await this.reservations.findView(id, ownerId);
     if (!reservation) throw new ReservationNotFoundError(id);
-    return toView(reservation, reservation.items ?? []);
+    return reservation;
   }
 
   /** The current status of each reservation; unknown ids are absent. */
   statusesOf(ids: readonly string[]): Promise<Map<string, ReservationStatus>> {
-    return findStatuses(this.dataSource, ids);
+    return this.reservations.findStatuses(ids);
   }
 
   /** Sells the reserved stock. Fails with RESERVATION_NOT_ACTIVE unless it is ACTIVE and not overdue. */
   confirm(id: string, principal?: Principal): Promise<ReservationView> {
-    return this.transition(id, 'CONFIRM', principal);
+    return this.close(id, 'CONFIRMED', principal);
   }
 
   /** Releases the reserved stock at the owner's or an admin's request. */
   cancel(id: string, principal?: Principal): Promise<ReservationView> {
-    return this.transition(id, 'CANCEL', principal);
+    return this.close(id, 'CANCELLED', principal);
   }
 
   /** ACTIVE reservations, overdue ones included until they are released. */
   countActive(): Promise<number> {
-    return this.dataSource.getRepository(Reservation).count({ where: { status: 'ACTIVE' } });
+    return this.reservations.countActive();
   }
 
   /**
@@ -202,14 +159,14 @@ export class ReservationsService {
    * others then find theirs released already, at the cost of one read.
    */
   async expire(id: string): Promise<boolean> {
-    let current = await this.statusOf(id);
+    let current = await this.reservations.findStatus(id);
     if (current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now()) {
       await this.expireOverdue();
-      current = await this.statusOf(id);
+      current = await this.reservations.findStatus(id);
       // Not in the drain's batches (it fell due as the drain finished): release it alone.
       if (current?.status === 'ACTIVE') {
-        await this.closeInTransaction([id], 'EXPIRE', null);
-        current = await this.statusOf(id);
+        await this.releaseOverdue([id]);
+        current = await this.reservations.findStatus(id);
       }
     }
     return current?.status !== 'ACTIVE';
@@ -227,44 +184,44 @@ export class ReservationsService {
   private async drainOverdue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await findOverdue(this.dataSource.manager, SWEEP_BATCH_SIZE);
+      const ids = await this.reservations.findOverdue(SWEEP_BATCH_SIZE);
       if (ids.length === 0) return total;
-      const released = await this.closeInTransaction(ids, 'EXPIRE', null);
+      const released = await this.releaseOverdue(ids);
       total += released.length;
       // Fewer than asked means others (a checkout, a job) took the rest: stop when the batch is exhausted.
       if (ids.length < SWEEP_BATCH_SIZE) return total;
     }
   }
 
-  private statusOf(id: string): Promise<Pick<Reservation, 'status' | 'expiresAt'> | null> {
-    return this.dataSource
-      .getRepository(Reservation)
-      .findOne({ select: { status: true, expiresAt: true }, where: { id } });
-  }
-
-  private async transition(id: string, transition: Transition, principal?: Principal): Promise<ReservationView> {
+  /** Confirms or cancels one reservation at its owner's or an admin's request. */
+  private async close(id: string, target: 'CONFIRMED' | 'CANCELLED', principal?: Principal): Promise<ReservationView> {
     const before = await this.get(id, principal);
     if (before.status !== 'ACTIVE') throw new ReservationNotActiveError(id, before.status);
-    const [closed] = await this.closeInTransaction([id], transition, principal?.customerId ?? null);
+    const actor = principal?.customerId ?? null;
+    const variantIds = await this.reservations.variantsOf([id]);
+    const [closed] = await this.dataSource.transaction(async (tx) => {
+      await this.stock.lockLevels(tx, variantIds);
+      const closed =
+        target === 'CONFIRMED'
+          ? await this.reservations.confirm(tx, id, actor)
+          : await this.reservations.cancel(tx, id, actor);
+      afterCommit(tx, () => this.announceClosed(closed));
+      return closed;
+    });
     const after = await this.get(id);
-    if (closed?.status !== (transition === 'CONFIRM' ? 'CONFIRMED' : 'CANCELLED')) {
-      throw new ReservationNotActiveError(id, after.status);
-    }
+    // Another transition won the race, or it fell due meanwhile and was expired instead.
+    if (closed?.status !== target) throw new ReservationNotActiveError(id, after.status);
     return after;
   }
 
-  /** Locks the stock of the reservations' variants, then applies the guarded transition. */
-  private async closeInTransaction(
-    ids: readonly string[],
-    transition: Transition,
-    actor: string | null,
-  ): Promise<ClosedReservation[]> {
-    const variantIds = await variantsOf(this.dataSource.manager, ids);
+  /** Expires those of the reservations that are ACTIVE and overdue, under their stock locks. */
+  private async releaseOverdue(ids: readonly string[]): Promise<ClosedReservation[]> {
+    const variantIds = await this.reservations.variantsOf(ids);
     return this.dataSource.transaction(async (tx) => {
-      await lockStockLevels(tx, variantIds);
-      const closed = await closeReservations(tx, ids, transition, actor);
-      afterCommit(tx, () => this.announceClosed(closed));
-      return closed;
+      await this.stock.lockLevels(tx, variantIds);
+      const released = await this.reservations.expire(tx, ids);
+      afterCommit(tx, () => this.announceClosed(released));
+      return released;
     });
   }
 
@@ -272,8 +229,8 @@ export class ReservationsService {
     for (const reservation of closed) {
       const event: ReservationEvent = {
         reservationId: reservation.id,
-        ownerId: reservation.owner_id,
-        ownerRef: reservation.owner_ref,
+        ownerId: reservation.ownerId,
+        ownerRef: reservation.ownerRef,
       };
       if (reservation.status === 'CONFIRMED') {
         this.events.emit(ReservationEvents.Confirmed, event);
@@ -282,8 +239,8 @@ export class ReservationsService {
         const released: ReservationReleasedEvent = {
           ...event,
           reason,
-          expiresAt: reservation.expires_at,
-          closedAt: reservation.closed_at,
+          expiresAt: reservation.expiresAt,
+          closedAt: reservation.closedAt,
         };
         this.events.emit(ReservationEvents.Released, released);
       }
@@ -292,25 +249,4 @@ export class ReservationsService {
     }
     if (closed.length > 0) this.logger.debug({ count: closed.length }, 'Reservations closed');
   }
-}
-
-function toView(reservation: Reservation, items: ReservationItem[]): ReservationView {
-  return {
-    id: reservation.id,
-    ownerId: reservation.ownerId,
-    ownerRef: reservation.ownerRef,
-    status: reservation.status,
-    currency: reservation.currency,
-    total: reservation.total,
-    expiresAt: reservation.expiresAt,
-    createdAt: reservation.createdAt,
-    closedAt: reservation.closedAt,
-    items: items.map((item) => ({
-      variantId: item.variantId,
-      sku: item.sku,
-      quantity: item.quantity,
-      unitPrice: item.unitPrice,
-      lineTotal: item.unitPrice.times(item.quantity),
-    })),
-  };
 }

@@ -6,41 +6,10 @@ import { CatalogService, VariantNotFoundError } from '../products';
 import { Env } from '../shared/config';
 import { ValidationFailedError } from '../shared/errors';
 import { StockBelowReservedError, StockLimitExceededError } from './inventory.errors';
-import { findStuck } from './reservation.queries';
-import { ensureStockLevel, lockStockLevels, MovementRow, recordAdminMovement } from './stock-ledger';
+import { ReservationRepository } from './reservation.repository';
 import { MAX_ON_HAND } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
-import { queryForRead } from '../shared/database';
-
-export interface StockAvailability {
-  variantId: number;
-  onHand: number;
-  reserved: number;
-  /** Units a new reservation can take: on-hand minus reserved. */
-  available: number;
-}
-
-export interface StockMovementView {
-  id: number;
-  variantId: number;
-  reason: MovementReason;
-  delta: number;
-  reservedDelta: number;
-  onHandAfter: number;
-  reservedAfter: number;
-  reservationId: string | null;
-  actor: string | null;
-  note: string | null;
-  createdAt: Date;
-}
-
-export interface StockDrift {
-  variantId: number;
-  onHand: number;
-  ledgerOnHand: number;
-  reserved: number;
-  activeReserved: number;
-}
+import { availabilityOf, StockAvailability, StockDrift, StockMovementView, StockRepository } from './stock.repository';
 
 export interface StuckReservation {
   reservationId: string;
@@ -66,22 +35,15 @@ export interface AdjustmentRequest {
 export class StockService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stock: StockRepository,
+    private readonly reservations: ReservationRepository,
     private readonly catalog: CatalogService,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
   /** Counters of every requested variant; a variant never stocked has zeros. */
-  async getAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
-    const ids = [...new Set(variantIds)];
-    const result = new Map(ids.map((variantId) => [variantId, availability(variantId, 0, 0)]));
-    if (ids.length === 0) return result;
-    const rows = await queryForRead<{ variant_id: number; on_hand: number; reserved: number }[]>(
-      this.dataSource,
-      `SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ANY($1::int[])`,
-      [ids],
-    );
-    for (const row of rows) result.set(row.variant_id, availability(row.variant_id, row.on_hand, row.reserved));
-    return result;
+  getAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
+    return this.stock.findAvailability(variantIds);
   }
 
   /** Availability of a live catalog variant; 404 for an unknown or deleted one. */
@@ -98,18 +60,18 @@ export class StockService {
   async setOnHand(variantId: number, onHand: number, actor: string): Promise<StockAvailability> {
     await this.catalog.getVariant(variantId);
     return this.dataSource.transaction(async (tx) => {
-      await ensureStockLevel(tx, variantId);
-      const level = (await lockStockLevels(tx, [variantId])).get(variantId)!;
+      await this.stock.ensureLevel(tx, variantId);
+      const level = (await this.stock.lockLevels(tx, [variantId])).get(variantId)!;
       if (onHand < level.reserved) throw new StockBelowReservedError(variantId, onHand, level.reserved);
-      if (onHand === level.onHand) return availability(variantId, level.onHand, level.reserved);
-      const row = await recordAdminMovement(tx, {
+      if (onHand === level.onHand) return availabilityOf(variantId, level.onHand, level.reserved);
+      const movement = await this.stock.recordAdminMovement(tx, {
         variantId,
         delta: onHand - level.onHand,
         reason: 'COUNT',
         actor,
         note: null,
       });
-      return availability(variantId, row.on_hand_after, row.reserved_after);
+      return availabilityOf(variantId, movement.onHandAfter, movement.reservedAfter);
     });
   }
 
@@ -118,19 +80,18 @@ export class StockService {
     checkAdjustmentDirection(request);
     await this.catalog.getVariant(variantId);
     return this.dataSource.transaction(async (tx) => {
-      await ensureStockLevel(tx, variantId);
-      const level = (await lockStockLevels(tx, [variantId])).get(variantId)!;
+      await this.stock.ensureLevel(tx, variantId);
+      const level = (await this.stock.lockLevels(tx, [variantId])).get(variantId)!;
       const onHand = level.onHand + request.delta;
       if (onHand < level.reserved) throw new StockBelowReservedError(variantId, onHand, level.reserved);
       if (onHand > MAX_ON_HAND) throw new StockLimitExceededError(variantId, onHand, MAX_ON_HAND);
-      const row = await recordAdminMovement(tx, {
+      return this.stock.recordAdminMovement(tx, {
         variantId,
         delta: request.delta,
         reason: request.reason,
         actor,
         note: request.note ?? null,
       });
-      return toMovementView(row);
     });
   }
 
@@ -139,20 +100,9 @@ export class StockService {
    * variant's movements stay readable; only a variant that never existed is 404.
    */
   async movements(variantId: number, limit: number, offset: number): Promise<[StockMovementView[], number]> {
-    // One snapshot for the count and the page: rows appended meanwhile would make them disagree.
-    const [rows, count] = await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const [{ total }]: { total: number }[] = await tx.query(
-        `SELECT count(*)::int AS total FROM stock_movements WHERE variant_id = $1`,
-        [variantId],
-      );
-      const page: MovementRow[] = await tx.query(
-        `SELECT * FROM stock_movements WHERE variant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
-        [variantId, limit, offset],
-      );
-      return [page, total] as const;
-    });
+    const [movements, count] = await this.stock.movementsPage(variantId, limit, offset);
     if (count === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
-    return [rows.map(toMovementView), count];
+    return [movements, count];
   }
 
   /**
@@ -162,44 +112,10 @@ export class StockService {
   async audit(): Promise<StockAudit> {
     const grace = this.config.get('RESERVATION_STUCK_GRACE_SECONDS', { infer: true });
     const [drift, stuck] = await Promise.all([
-      this.drift(),
-      findStuck(this.dataSource.manager, grace, STUCK_LIST_LIMIT),
+      this.stock.findDrift(),
+      this.reservations.findStuck(grace, STUCK_LIST_LIMIT),
     ]);
     return { drift, stuck };
-  }
-
-  /**
-   * Variants whose on-hand differs from the sum of their ledger, or whose reserved count
-   * differs from the units of their ACTIVE reservations. One statement: one snapshot.
-   */
-  private async drift(): Promise<StockDrift[]> {
-    const rows: {
-      variant_id: number;
-      on_hand: number;
-      ledger_on_hand: number;
-      reserved: number;
-      active_reserved: number;
-    }[] = await this.dataSource.query(
-      `SELECT s.variant_id, s.on_hand, s.reserved,
-                COALESCE(ledger.on_hand, 0)::int AS ledger_on_hand,
-                COALESCE(active.reserved, 0)::int AS active_reserved
-           FROM stock_levels s
-           LEFT JOIN (SELECT variant_id, SUM(delta) AS on_hand FROM stock_movements GROUP BY variant_id) ledger
-                  ON ledger.variant_id = s.variant_id
-           LEFT JOIN (SELECT i.variant_id, SUM(i.quantity) AS reserved
-                        FROM reservation_items i JOIN reservations r ON r.id = i.reservation_id
-                       WHERE r.status = 'ACTIVE' GROUP BY i.variant_id) active
-                  ON active.variant_id = s.variant_id
-          WHERE s.on_hand <> COALESCE(ledger.on_hand, 0) OR s.reserved <> COALESCE(active.reserved, 0)
-          ORDER BY s.variant_id`,
-    );
-    return rows.map((row) => ({
-      variantId: row.variant_id,
-      onHand: row.on_hand,
-      ledgerOnHand: row.ledger_on_hand,
-      reserved: row.reserved,
-      activeReserved: row.active_reserved,
-    }));
   }
 }
 
@@ -212,24 +128,4 @@ function checkAdjustmentDirection({ reason, delta }: AdjustmentRequest): void {
     ? delta < 0 && `delta must be positive for ${reason}`
     : REMOVING_REASONS.includes(reason) && delta > 0 && `delta must be negative for ${reason}`;
   if (message) throw new ValidationFailedError(message, [{ field: 'delta', message }]);
-}
-
-function availability(variantId: number, onHand: number, reserved: number): StockAvailability {
-  return { variantId, onHand, reserved, available: onHand - reserved };
-}
-
-function toMovementView(row: MovementRow): StockMovementView {
-  return {
-    id: Number(row.id),
-    variantId: row.variant_id,
-    reason: row.reason,
-    delta: row.delta,
-    reservedDelta: row.reserved_delta,
-    onHandAfter: row.on_hand_after,
-    reservedAfter: row.reserved_after,
-    reservationId: row.reservation_id,
-    actor: row.actor,
-    note: row.note,
-    createdAt: row.created_at,
-  };
 }

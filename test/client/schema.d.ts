@@ -1078,6 +1078,23 @@ export interface components {
         };
         /** @enum {string} */
         CartStatus: "ACTIVE" | "CHECKED_OUT";
+        CartAppliedRuleDto: {
+            /** @example 1 */
+            ruleId: number;
+            /** @example 10+ units */
+            name: string;
+            kind: components["schemas"]["PricingRuleKind"];
+            /**
+             * @description Unit price before this rule
+             * @example 550.00
+             */
+            before: string;
+            /**
+             * @description Unit price after this rule
+             * @example 550.00
+             */
+            after: string;
+        };
         CartItemDto: {
             /** Format: uuid */
             id: string;
@@ -1100,7 +1117,7 @@ export interface components {
              */
             lineTotal: string;
             /** @description The rules behind unitPrice, in the order they applied */
-            appliedRules: components["schemas"]["AppliedRuleDto"][];
+            appliedRules: components["schemas"]["CartAppliedRuleDto"][];
             /**
              * Format: date-time
              * @description When the line was priced (added, or its quantity changed)
@@ -1144,6 +1161,56 @@ export interface components {
              * @example 3
              */
             quantity: number;
+        };
+        CheckoutLineDto: {
+            /** @example 1 */
+            variantId: number;
+            /**
+             * @description The SKU when the cart was checked out
+             * @example TSHIRT-BLK-M
+             */
+            sku: string;
+            /** @example 2 */
+            quantity: number;
+            /**
+             * @description The line's price snapshot: what the reservation charges for one unit
+             * @example 550.00
+             */
+            unitPrice: string;
+            /**
+             * @description unitPrice x quantity
+             * @example 550.00
+             */
+            lineTotal: string;
+        };
+        CheckoutDto: {
+            /**
+             * Format: uuid
+             * @description The reservation id (confirm or cancel it under /api/reservations)
+             */
+            id: string;
+            status: components["schemas"]["ReservationStatus"];
+            /**
+             * Format: date-time
+             * @description When the stock is released unless confirmed
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it left ACTIVE
+             */
+            closedAt: string | null;
+            /** @description In variant id order */
+            items: components["schemas"]["CheckoutLineDto"][];
+            /**
+             * @description Sum of the line totals
+             * @example 550.00
+             */
+            total: string;
+            /** @example USD */
+            currency: string;
         };
     };
     responses: never;
@@ -3909,7 +3976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReservationDto"];
+                    "application/json": components["schemas"]["CheckoutDto"];
                 };
             };
             201: {
@@ -3919,7 +3986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReservationDto"];
+                    "application/json": components["schemas"]["CheckoutDto"];
                 };
             };
             /** @description Invalid body, query or path value (VALIDATION_FAILED) */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { AppliedRuleDto, RuleKind } from '../../pricing';
+import { RULE_KINDS, RuleKind } from '../../pricing';
 import { MAX_INT_ID } from '../../shared/http';
 import { ApiMoneyProperty, Money } from '../../shared/money';
 import { CART_STATUSES, CartStatus } from '../cart.entity';
@@ -40,6 +40,34 @@ export class UpdateCartItemDto {
   quantity!: number;
 }
 
+/** A rule as it applied when the line was priced. */
+export class CartAppliedRuleDto {
+  @ApiProperty({ example: 1 })
+  ruleId!: number;
+
+  @ApiProperty({ example: '10+ units' })
+  name!: string;
+
+  @ApiProperty({ enum: RULE_KINDS, enumName: 'PricingRuleKind' })
+  kind!: RuleKind;
+
+  @ApiMoneyProperty('Unit price before this rule')
+  before!: string;
+
+  @ApiMoneyProperty('Unit price after this rule')
+  after!: string;
+
+  static from(rule: AppliedRuleSnapshot): CartAppliedRuleDto {
+    return {
+      ruleId: rule.ruleId,
+      name: rule.name,
+      kind: rule.kind as RuleKind,
+      before: Money.ofMinor(rule.beforeMinor).format(),
+      after: Money.ofMinor(rule.afterMinor).format(),
+    };
+  }
+}
+
 export class CartItemDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -62,8 +90,8 @@ export class CartItemDto {
   @ApiMoneyProperty('unitPrice x quantity')
   lineTotal!: string;
 
-  @ApiProperty({ type: [AppliedRuleDto], description: 'The rules behind unitPrice, in the order they applied' })
-  appliedRules!: AppliedRuleDto[];
+  @ApiProperty({ type: [CartAppliedRuleDto], description: 'The rules behind unitPrice, in the order they applied' })
+  appliedRules!: CartAppliedRuleDto[];
 
   @ApiProperty({ format: 'date-time', description: 'When the line was priced (added, or its quantity changed)' })
   pricedAt!: string;
@@ -77,20 +105,10 @@ export class CartItemDto {
       quantity: item.quantity,
       unitPrice: item.unitPrice.format(),
       lineTotal: item.unitPrice.times(item.quantity).format(),
-      appliedRules: item.appliedRules.map(appliedRuleDto),
+      appliedRules: item.appliedRules.map((rule) => CartAppliedRuleDto.from(rule)),
       pricedAt: item.pricedAt.toISOString(),
     };
   }
-}
-
-function appliedRuleDto(rule: AppliedRuleSnapshot): AppliedRuleDto {
-  return {
-    ruleId: rule.ruleId,
-    name: rule.name,
-    kind: rule.kind as RuleKind,
-    before: Money.ofMinor(rule.beforeMinor).format(),
-    after: Money.ofMinor(rule.afterMinor).format(),
-  };
 }
 
 export class CartDto {

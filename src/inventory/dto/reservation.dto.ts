@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiMoneyProperty } from '../../shared/money';
 import { RESERVATION_STATUSES, ReservationStatus } from '../reservation.entity';
-import { ReservationView } from '../reservations.service';
+import { ReservationView } from '../reservation.repository';
 
 export class ReservationItemDto {
   @ApiProperty({ example: 1 })

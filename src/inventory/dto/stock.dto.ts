@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } fro
 import { PageDto } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
-import { StockAudit, StockAvailability, StockMovementView } from '../stock.service';
+import { StockAvailability, StockMovementView } from '../stock.repository';
+import { StockAudit } from '../stock.service';
 
 /** Reasons an admin may give; the reservation lifecycle records the others itself. */
 export const ADJUSTMENT_REASONS = ['RESTOCK', 'RETURN', 'DAMAGE', 'ADJUSTMENT'] as const satisfies MovementReason[];

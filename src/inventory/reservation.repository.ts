@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryForRead } from '../shared/database';
+import { Money } from '../shared/money';
+import { Reservation, ReservationStatus } from './reservation.entity';
+
+export interface ReservationItemView {
+  variantId: number;
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+}
+
+/** A reservation as other modules and the HTTP layer see it. */
+export interface ReservationView {
+  id: string;
+  ownerId: string;
+  ownerRef: string | null;
+  status: ReservationStatus;
+  currency: string;
+  total: Money;
+  expiresAt: Date;
+  createdAt: Date;
+  closedAt: Date | null;
+  items: ReservationItemView[];
+}
+
+export interface NewReservation {
+  id: string;
+  ownerId: string;
+  ownerRef: string | null;
+  currency: string;
+  total: Money;
+  ttlSeconds: number;
+  lines: { variantId: number; sku: string; quantity: number; unitPrice: Money }[];
+}
+
+/** A reservation a transition has just closed. */
+export interface ClosedReservation {
+  id: string;
+  status: ReservationStatus;
+  ownerId: string;
+  ownerRef: string | null;
+  expiresAt: Date;
+  closedAt: Date;
+}
+
+/** The status a closing transition aims at; an overdue reservation becomes EXPIRED whatever is asked. */
+type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
+
+/**
+ * The reservations, their items, and the stock and ledger rows their transitions move.
+ * Each write is one statement that changes the reservation, the stock counters and the
+ * ledger together, so the round trips inside the stock lock window stay constant
+ * whatever the number of lines. Every write expects the caller to hold the stock locks
+ * of the variants involved.
+ */
+@Injectable()
+export class ReservationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows. */
+  async insert(tx: EntityManager, reservation: NewReservation): Promise<{ expiresAt: Date; createdAt: Date }> {
+    const { lines } = reservation;
+    const rows: { expires_at: Date; created_at: Date }[] = await tx.query(
+      `WITH reservation AS (
+         INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at)
+         VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6))
+         RETURNING expires_at, created_at
+       ),
+       lines AS (
+         SELECT * FROM unnest($7::int[], $8::varchar[], $9::int[], $10::bigint[])
+           AS line(variant_id, sku, quantity, unit_price_minor)
+       ),
+       items AS (
+         INSERT INTO reservation_items (reservation_id, variant_id, sku, quantity, unit_price_minor)
+         SELECT $1, variant_id, sku, quantity, unit_price_minor FROM lines
+       ),
+       updated AS (
+         UPDATE stock_levels s SET reserved = s.reserved + l.quantity, updated_at = now()
+           FROM lines l WHERE s.variant_id = l.variant_id
+         RETURNING s.variant_id, s.on_hand, s.reserved, l.quantity
+       ),
+       ledger AS (
+         INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id)
+         SELECT variant_id, 'RESERVE', 0, quantity, on_hand, reserved, $1 FROM updated ORDER BY variant_id
+       )
+       SELECT expires_at, created_at FROM reservation`,
+      [
+        reservation.id,
+        reservation.ownerId,
+        reservation.ownerRef,
+        reservation.currency,
+        reservation.total.minor,
+        reservation.ttlSeconds,
+        lines.map((line) => line.variantId),
+        lines.map((line) => line.sku),
+        lines.map((line) => line.quantity),
+        lines.map((line) => line.unitPrice.minor),
+      ],
+    );
+    return { expiresAt: rows[0].expires_at, createdAt: rows[0].created_at };
+  }
+
+  /**
+   * Sells the stock of the reservation if it is ACTIVE: on-hand and reserved drop, one
+   * SALE ledger row per item. One already past its expiry is expired instead.
+   */
+  confirm(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservation[]> {
+    return this.close(tx, [id], 'CONFIRMED', { onlyOverdue: false, actor });
+  }
+
+  /**
+   * Releases the stock of the reservation if it is ACTIVE: reserved drops, one CANCEL
+   * ledger row per item. One already past its expiry is expired instead.
+   */
+  cancel(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservation[]> {
+    return this.close(tx, [id], 'CANCELLED', { onlyOverdue: false, actor });
+  }
+
+  /** Releases the stock of those of the reservations that are ACTIVE and overdue: one EXPIRE ledger row per item. */
+  expire(tx: EntityManager, ids: readonly string[]): Promise<ClosedReservation[]> {
+    return this.close(tx, ids, 'EXPIRED', { onlyOverdue: true, actor: null });
+  }
+
+  /**
+   * The one statement behind the three transitions. The `status = 'ACTIVE'` guard runs
+   * under the row lock the UPDATE takes, so of two racing transitions exactly one
+   * changes stock.
+   */
+  private async close(
+    tx: EntityManager,
+    ids: readonly string[],
+    target: ClosedStatus,
+    { onlyOverdue, actor }: { onlyOverdue: boolean; actor: string | null },
+  ): Promise<ClosedReservation[]> {
+    if (ids.length === 0) return [];
+    const rows: ClosedRow[] = await tx.query(
+      `WITH closed AS (
+         -- The reservations that leave ACTIVE now, and the status each ends in.
+         UPDATE reservations
+            SET status = CASE WHEN expires_at <= now() THEN 'EXPIRED' ELSE $2::varchar END,
+                closed_at = now(), updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND ($3::boolean = false OR expires_at <= now())
+         RETURNING id, status, owner_id, owner_ref, expires_at, closed_at
+       ),
+       items AS (
+         -- Their items; a sale takes the units off on-hand too.
+         SELECT i.reservation_id, i.variant_id, i.quantity, c.status,
+                CASE WHEN c.status = 'CONFIRMED' THEN -i.quantity ELSE 0 END AS delta
+           FROM reservation_items i JOIN closed c ON c.id = i.reservation_id
+       ),
+       totals AS (
+         SELECT variant_id, SUM(delta)::int AS delta, SUM(quantity)::int AS quantity FROM items GROUP BY variant_id
+       ),
+       updated AS (
+         UPDATE stock_levels s SET on_hand = s.on_hand + t.delta, reserved = s.reserved - t.quantity, updated_at = now()
+           FROM totals t WHERE s.variant_id = t.variant_id
+         RETURNING s.variant_id, s.on_hand, s.reserved
+       ),
+       ledger AS (
+         -- One row per item; the running "after" values replay the items in ledger order.
+         INSERT INTO stock_movements
+           (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id, actor)
+         SELECT i.variant_id,
+                CASE i.status WHEN 'CONFIRMED' THEN 'SALE' WHEN 'CANCELLED' THEN 'CANCEL' ELSE 'EXPIRE' END,
+                i.delta, -i.quantity,
+                u.on_hand - COALESCE(SUM(i.delta) OVER later, 0),
+                u.reserved + COALESCE(SUM(i.quantity) OVER later, 0),
+                i.reservation_id, $4
+           FROM items i JOIN updated u ON u.variant_id = i.variant_id
+         WINDOW later AS (PARTITION BY i.variant_id ORDER BY i.reservation_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+         ORDER BY i.variant_id, i.reservation_id
+       )
+       SELECT id, status, owner_id, owner_ref, expires_at, closed_at FROM closed`,
+      [ids, target, onlyOverdue, actor],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      ownerId: row.owner_id,
+      ownerRef: row.owner_ref,
+      expiresAt: row.expires_at,
+      closedAt: row.closed_at,
+    }));
+  }
+
+  /**
+   * The reservation with its items in variant order, or null. With `ownerId` the owner is
+   * part of the query: another customer's reservation is not found the same way, in the
+   * same time, as one that does not exist.
+   */
+  async findView(id: string, ownerId?: string): Promise<ReservationView | null> {
+    const reservation = await this.dataSource.getRepository(Reservation).findOne({
+      where: { id, ...(ownerId === undefined ? {} : { ownerId }) },
+      relations: { items: true },
+      order: { items: { variantId: 'ASC' } },
+    });
+    if (!reservation) return null;
+    return {
+      id: reservation.id,
+      ownerId: reservation.ownerId,
+      ownerRef: reservation.ownerRef,
+      status: reservation.status,
+      currency: reservation.currency,
+      total: reservation.total,
+      expiresAt: reservation.expiresAt,
+      createdAt: reservation.createdAt,
+      closedAt: reservation.closedAt,
+      items: (reservation.items ?? []).map((item) => ({
+        variantId: item.variantId,
+        sku: item.sku,
+        quantity: item.quantity,
+        unitPrice: item.unitPrice,
+        lineTotal: item.unitPrice.times(item.quantity),
+      })),
+    };
+  }
+
+  /** The reservation's status and expiry, or null. */
+  findStatus(id: string): Promise<Pick<Reservation, 'status' | 'expiresAt'> | null> {
+    return this.dataSource
+      .getRepository(Reservation)
+      .findOne({ select: { status: true, expiresAt: true }, where: { id } });
+  }
+
+  /** The status of each of these reservations; unknown ids are absent. */
+  async findStatuses(reservationIds: readonly string[]): Promise<Map<string, ReservationStatus>> {
+    if (reservationIds.length === 0) return new Map();
+    const rows = await queryForRead<{ id: string; status: ReservationStatus }[]>(
+      this.dataSource,
+      `SELECT id, status FROM reservations WHERE id = ANY($1::uuid[])`,
+      [reservationIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** ACTIVE reservations, overdue ones included until they are released. */
+  countActive(): Promise<number> {
+    return this.dataSource.getRepository(Reservation).count({ where: { status: 'ACTIVE' } });
+  }
+
+  /** The variants of these reservations (items never change after insert: safe to read before locking). */
+  async variantsOf(reservationIds: readonly string[]): Promise<number[]> {
+    if (reservationIds.length === 0) return [];
+    const rows: { variant_id: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT variant_id FROM reservation_items WHERE reservation_id = ANY($1::uuid[])`,
+      [reservationIds],
+    );
+    return rows.map((row) => row.variant_id);
+  }
+
+  /** The oldest overdue ACTIVE reservations, for the sweep. */
+  async findOverdue(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM reservations WHERE status = 'ACTIVE' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * ACTIVE reservations more than `graceSeconds` past their expiry: nothing released them
+   * (the sweep is not running, or keeps failing). Oldest first, at most `limit`.
+   */
+  async findStuck(graceSeconds: number, limit: number): Promise<{ reservationId: string; expiresAt: Date }[]> {
+    const rows: { id: string; expires_at: Date }[] = await this.dataSource.query(
+      `SELECT id, expires_at FROM reservations
+        WHERE status = 'ACTIVE' AND expires_at < now() - make_interval(secs => $1)
+        ORDER BY expires_at LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return rows.map((row) => ({ reservationId: row.id, expiresAt: row.expires_at }));
+  }
+}
+
+interface ClosedRow {
+  id: string;
+  status: ReservationStatus;
+  owner_id: string;
+  owner_ref: string | null;
+  expires_at: Date;
+  closed_at: Date;
+}
