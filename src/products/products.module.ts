@@ -4,10 +4,13 @@ import { CatalogService } from './catalog.service';
 import { CategoriesController } from './categories.controller';
 import { CategoriesService } from './categories.service';
 import { Category } from './category.entity';
+import { CategoryRepository } from './category.repository';
 import { Product } from './product.entity';
+import { ProductRepository } from './product.repository';
 import { ProductsController } from './products.controller';
 import { ProductsService } from './products.service';
 import { Variant } from './variant.entity';
+import { VariantRepository } from './variant.repository';
 import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
 
@@ -16,7 +19,15 @@ import { VariantsService } from './variants.service';
   // Static segments (categories, variants) win over ":id" in Fastify's router whatever
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],
-  providers: [CategoriesService, ProductsService, VariantsService, CatalogService],
+  providers: [
+    CategoryRepository,
+    ProductRepository,
+    VariantRepository,
+    CategoriesService,
+    ProductsService,
+    VariantsService,
+    CatalogService,
+  ],
   exports: [CatalogService],
 })
 export class ProductsModule {}

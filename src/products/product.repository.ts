@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { queryForRead } from '../shared/database';
+import { Product } from './product.entity';
+import { Variant } from './variant.entity';
+
+export interface ProductFilter {
+  /** Products in any of these categories. */
+  categoryIds?: number[];
+  /** Products whose name contains this text, case-insensitively. */
+  nameContains?: string;
+}
+
+/** The products' queries. Deleted products are hidden by TypeORM's soft-delete filter. */
+@Injectable()
+export class ProductRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A new, unsaved product. */
+  build(fields: Pick<Product, 'name' | 'description' | 'categoryId' | 'basePrice'>): Product {
+    return this.dataSource.getRepository(Product).create(fields);
+  }
+
+  save(tx: EntityManager, product: Product): Promise<Product> {
+    return tx.getRepository(Product).save(product);
+  }
+
+  findPage(filter: ProductFilter, limit: number, offset: number): Promise<[Product[], number]> {
+    const builder = this.dataSource.getRepository(Product).createQueryBuilder('product').orderBy('product.id', 'ASC');
+    if (filter.categoryIds !== undefined) {
+      builder.andWhere('product.categoryId = ANY(:categoryIds)', { categoryIds: filter.categoryIds });
+    }
+    if (filter.nameContains !== undefined) {
+      builder.andWhere(`product.name ILIKE :pattern ESCAPE '\\'`, { pattern: `%${escapeLike(filter.nameContains)}%` });
+    }
+    return builder.take(limit).skip(offset).getManyAndCount();
+  }
+
+  findById(id: number): Promise<Product | null> {
+    return this.dataSource.getRepository(Product).findOneBy({ id });
+  }
+
+  /** The product's live variants, oldest first. */
+  findVariants(productId: number): Promise<Variant[]> {
+    return this.dataSource.getRepository(Variant).find({ where: { productId }, order: { id: 'ASC' } });
+  }
+
+  /** Locks a live product row: FOR SHARE to attach a variant, FOR UPDATE to change or delete it. Null when none. */
+  lockLive(tx: EntityManager, id: number, mode: 'pessimistic_read' | 'pessimistic_write'): Promise<Product | null> {
+    return tx.getRepository(Product).findOne({ where: { id }, lock: { mode } });
+  }
+
+  /** Soft-deletes the product and its live variants (a variant deleted earlier keeps its own deletion time). */
+  async softDeleteWithVariants(tx: EntityManager, id: number): Promise<void> {
+    await tx.getRepository(Variant).update({ productId: id, deletedAt: IsNull() }, { deletedAt: () => 'now()' });
+    await tx.getRepository(Product).softDelete({ id });
+  }
+
+  /** True when the product exists and is not deleted. */
+  async existsLive(id: number): Promise<boolean> {
+    const rows = await queryForRead<unknown[]>(
+      this.dataSource,
+      `SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
