@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { CUSTOMER_TIERS } from '../shared/auth';
 import { MAX_MONEY_MINOR, Money } from '../shared/money';
 import { computePrice, PriceInput } from './price-engine';
-import { MAX_QUOTE_QUANTITY, PriceRule, RuleCondition, RuleEffect, RuleScope } from './price-rule';
+import { MAX_QUOTE_QUANTITY, Rule, RuleCondition, RuleEffect, RuleScope } from './rule';
 
 // The line: variant 100 of product 10 in category 3 under 2 under 1. Scopes are drawn
 // from a pool that both covers and misses it, so rules compete and some never apply.
@@ -49,7 +49,7 @@ const effect: fc.Arbitrary<RuleEffect> = fc.oneof(
   amount.map((value): RuleEffect => ({ type: 'FIXED_PRICE', amount: value })),
 );
 
-function ruleWith(scope: fc.Arbitrary<RuleScope>): fc.Arbitrary<Omit<PriceRule, 'id'>> {
+function ruleWith(scope: fc.Arbitrary<RuleScope>): fc.Arbitrary<Omit<Rule, 'id'>> {
   return fc
     .record({
       scope,
@@ -63,11 +63,11 @@ function ruleWith(scope: fc.Arbitrary<RuleScope>): fc.Arbitrary<Omit<PriceRule, 
 }
 
 /** Rules with distinct ids (as stored), mostly covering the line. */
-const rules: fc.Arbitrary<PriceRule[]> = fc
+const rules: fc.Arbitrary<Rule[]> = fc
   .array(ruleWith(fc.oneof({ weight: 4, arbitrary: coveringScope }, { weight: 1, arbitrary: missingScope })), {
     maxLength: 12,
   })
-  .map((drafts) => drafts.map((draft, index) => ({ ...draft, id: index + 1 }) as PriceRule));
+  .map((drafts) => drafts.map((draft, index) => ({ ...draft, id: index + 1 }) as Rule));
 
 const input: fc.Arbitrary<PriceInput> = fc.record({
   basePrice: fc.integer({ min: 0, max: 2 * MAX_MONEY_MINOR }).map((minor) => Money.ofMinor(minor)),
@@ -116,7 +116,7 @@ describe(`${computePrice.name} properties`, () => {
   it('is not changed by a rule whose scope does not cover the variant', () => {
     fc.assert(
       fc.property(input, rules, ruleWith(missingScope), (line, ruleSet, draft) => {
-        const outsider = { ...draft, id: ruleSet.length + 1 } as PriceRule;
+        const outsider = { ...draft, id: ruleSet.length + 1 } as Rule;
 
         expect(computePrice(line, [...ruleSet, outsider], { explain: true })).toEqual(
           computePrice(line, ruleSet, { explain: true }),

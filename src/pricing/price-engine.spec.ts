@@ -1,7 +1,7 @@
 import { CustomerTier } from '../shared/auth';
 import { MAX_MONEY_MINOR, Money } from '../shared/money';
 import { computePrice, PriceInput } from './price-engine';
-import { PriceRule, RuleBase, RuleCondition, RuleEffect, RuleScope } from './price-rule';
+import { Rule, RuleBase, RuleCondition, RuleEffect, RuleScope } from './rule';
 
 // The line being priced: variant 100 of product 10, in category 3 under 2 under 1.
 const VARIANT = 100;
@@ -30,7 +30,7 @@ const between = (startsAt: string, endsAt: string): RuleCondition => ({
   condition: { startsAt: new Date(startsAt), endsAt: new Date(endsAt) },
 });
 
-function rule(id: number, condition: RuleCondition, rest: Partial<RuleBase> = {}): PriceRule {
+function rule(id: number, condition: RuleCondition, rest: Partial<RuleBase> = {}): Rule {
   return {
     id,
     name: `rule ${id}`,
@@ -58,8 +58,8 @@ function line(overrides: Partial<PriceInput> = {}): PriceInput {
   };
 }
 
-const unitPriceOf = (input: PriceInput, rules: PriceRule[]) => computePrice(input, rules).unitPrice.format();
-const appliedIdsOf = (input: PriceInput, rules: PriceRule[]) =>
+const unitPriceOf = (input: PriceInput, rules: Rule[]) => computePrice(input, rules).unitPrice.format();
+const appliedIdsOf = (input: PriceInput, rules: Rule[]) =>
   computePrice(input, rules).appliedRules.map((applied) => applied.ruleId);
 
 describe(computePrice.name, () => {

@@ -1,6 +1,6 @@
 import { CustomerTier } from '../shared/auth';
 import { MAX_MONEY_MINOR, Money } from '../shared/money';
-import { PriceRule, RULE_KINDS, RuleEffect, RuleKind } from './price-rule';
+import { Rule, RULE_KINDS, RuleEffect, RuleKind } from './rule';
 
 /** Everything the engine needs to know about one line; the service looks it up. */
 export interface PriceInput {
@@ -67,7 +67,7 @@ const MAX_PRICE = Money.ofMinor(MAX_MONEY_MINOR);
  */
 export function computePrice(
   input: PriceInput,
-  rules: readonly PriceRule[],
+  rules: readonly Rule[],
   options: { explain?: boolean } = {},
 ): PriceResult {
   const ranked = rules
@@ -76,12 +76,12 @@ export function computePrice(
     .sort(compareRank);
 
   let price = input.basePrice;
-  let chainEndedBy: PriceRule | null = null;
+  let chainEndedBy: Rule | null = null;
   const appliedRules: AppliedRule[] = [];
   const considered: ConsideredRule[] = [];
 
   for (const kind of RULE_KINDS) {
-    let winner: PriceRule | null = null;
+    let winner: Rule | null = null;
     for (const { rule } of ranked.filter((entry) => entry.rule.kind === kind)) {
       const ineligibility = whyIneligible(rule, input);
       if (ineligibility) {
@@ -115,7 +115,7 @@ export function computePrice(
 }
 
 interface RankedRule {
-  rule: PriceRule;
+  rule: Rule;
   specificity: number;
 }
 
@@ -124,7 +124,7 @@ interface RankedRule {
  * then the categories from the product's own (2) up to the root, then global. Null when
  * the scope does not cover the variant.
  */
-export function scopeSpecificity(rule: PriceRule, input: Pick<PriceInput, 'variantId' | 'productId' | 'categoryPath'>) {
+export function scopeSpecificity(rule: Rule, input: Pick<PriceInput, 'variantId' | 'productId' | 'categoryPath'>) {
   const { scope } = rule;
   switch (scope.type) {
     case 'VARIANT':
@@ -150,11 +150,11 @@ function compareRank(a: RankedRule, b: RankedRule): number {
   );
 }
 
-function minQuantityOf(rule: PriceRule): number {
+function minQuantityOf(rule: Rule): number {
   return rule.kind === 'QUANTITY' ? rule.condition.minQuantity : 0;
 }
 
-function whyIneligible(rule: PriceRule, input: PriceInput): { reason: ConsideredReason; detail: string } | null {
+function whyIneligible(rule: Rule, input: PriceInput): { reason: ConsideredReason; detail: string } | null {
   if (!rule.active) return { reason: 'INACTIVE', detail: 'inactive' };
   switch (rule.kind) {
     case 'SCHEDULE': {
@@ -208,10 +208,10 @@ export function applyEffect(price: Money, effect: RuleEffect): Money {
   }
 }
 
-function identify(rule: PriceRule): Pick<ConsideredRule, 'ruleId' | 'name' | 'kind'> {
+function identify(rule: Rule): Pick<ConsideredRule, 'ruleId' | 'name' | 'kind'> {
   return { ruleId: rule.id, name: rule.name, kind: rule.kind };
 }
 
-function skipped(rule: PriceRule, reason: ConsideredReason, byRuleId: number | null, detail: string): ConsideredRule {
+function skipped(rule: Rule, reason: ConsideredReason, byRuleId: number | null, detail: string): ConsideredRule {
   return { ...identify(rule), outcome: 'SKIPPED', reason, byRuleId, detail };
 }

@@ -3,7 +3,7 @@ import { CustomerTier } from '../shared/auth';
 import { Money, moneyColumnTransformer } from '../shared/money';
 import {
   EffectType,
-  PriceRule,
+  StoredRule,
   RuleBase,
   RuleCondition,
   RuleDefinition,
@@ -11,7 +11,7 @@ import {
   RuleKind,
   RuleScope,
   ScopeType,
-} from './price-rule';
+} from './rule';
 
 /**
  * One row per rule. The condition and effect columns of other kinds stay NULL; the
@@ -119,9 +119,9 @@ export class PricingRule {
   updatedAt!: Date;
 }
 
-/** The engine's plain view of a stored row. */
-export function toPriceRule(row: PricingRule): PriceRule {
-  return { id: row.id, ...base(row), ...conditionOf(row) };
+/** The plain rule a row stores, with its timestamps. */
+export function storedRuleOf(row: PricingRule): StoredRule {
+  return { id: row.id, ...base(row), ...conditionOf(row), createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 /** Writes a checked definition onto a row, clearing the columns of other kinds. */

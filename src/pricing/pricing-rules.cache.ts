@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { Env } from '../shared/config';
-import { PriceRule } from './price-rule';
-import { PricingRule, toPriceRule } from './pricing-rule.entity';
+import { Rule } from './rule';
+import { PricingRuleRepository } from './pricing-rule.repository';
 import { RuleIndex, ScopeTarget } from './rule-index';
 
 /**
@@ -24,7 +22,7 @@ export class PricingRulesCache implements OnModuleInit, OnModuleDestroy {
   private pendingFirstLoad: Promise<void> | null = null;
 
   constructor(
-    @InjectRepository(PricingRule) private readonly rules: Repository<PricingRule>,
+    private readonly rules: PricingRuleRepository,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
@@ -46,7 +44,7 @@ export class PricingRulesCache implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The rules whose scope covers the target. */
-  async rulesFor(target: ScopeTarget): Promise<PriceRule[]> {
+  async rulesFor(target: ScopeTarget): Promise<Rule[]> {
     return (this.index ?? (await this.firstLoad())).rulesFor(target);
   }
 
@@ -57,9 +55,9 @@ export class PricingRulesCache implements OnModuleInit, OnModuleDestroy {
    */
   private async reload(): Promise<void> {
     const load = ++this.loadsStarted;
-    const rows = await this.rules.find({ order: { id: 'ASC' } });
+    const rules = await this.rules.findAll();
     if (load > this.appliedLoad) {
-      this.index = new RuleIndex(rows.map(toPriceRule));
+      this.index = new RuleIndex(rules);
       this.appliedLoad = load;
     }
   }

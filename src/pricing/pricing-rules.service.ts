@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CatalogService } from '../products';
 import { CreatePricingRuleDto, PricingRuleListQueryDto, UpdatePricingRuleDto } from './dto/pricing-rule.dto';
-import { RuleDefinition } from './price-rule';
-import { assignDefinition, PricingRule, toPriceRule } from './pricing-rule.entity';
+import { RuleDefinition, StoredRule } from './rule';
+import { PricingRuleRepository } from './pricing-rule.repository';
 import { PricingRulesCache } from './pricing-rules.cache';
 import { PricingRuleNotFoundError, ScopeTargetNotFoundError } from './pricing.errors';
 import { parseRuleDefinition, RuleInput, toRuleInput } from './rule-definition';
@@ -14,12 +14,12 @@ import { parseRuleDefinition, RuleInput, toRuleInput } from './rule-definition';
 export class PricingRulesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(PricingRule) private readonly rules: Repository<PricingRule>,
+    private readonly rules: PricingRuleRepository,
     private readonly catalog: CatalogService,
     private readonly cache: PricingRulesCache,
   ) {}
 
-  async create(input: CreatePricingRuleDto): Promise<PricingRule> {
+  async create(input: CreatePricingRuleDto): Promise<StoredRule> {
     const definition = parseRuleDefinition({
       ...input,
       priority: input.priority ?? 0,
@@ -27,43 +27,37 @@ export class PricingRulesService {
       active: input.active ?? true,
     });
     await this.assertScopeTargetExists(definition);
-    const saved = await this.rules.save(assignDefinition(this.rules.create(), definition));
+    const saved = await this.rules.insert(definition);
     await this.cache.reloadAfterWrite();
     return saved;
   }
 
-  async list(query: PricingRuleListQueryDto): Promise<[PricingRule[], number]> {
-    // TypeORM 1 refuses undefined values in a where: only the filters given go in.
-    const filters = { kind: query.kind, scopeType: query.scopeType, scopeId: query.scopeId, active: query.active };
-    const where = Object.fromEntries(
-      Object.entries(filters).filter(([, value]) => value !== undefined),
-    ) as FindOptionsWhere<PricingRule>;
-    return this.rules.findAndCount({ where, order: { id: 'ASC' }, take: query.limit, skip: query.offset });
+  list(query: PricingRuleListQueryDto): Promise<[StoredRule[], number]> {
+    const filter = { kind: query.kind, scopeType: query.scopeType, scopeId: query.scopeId, active: query.active };
+    return this.rules.findPage(filter, query.limit, query.offset);
   }
 
-  async get(id: number): Promise<PricingRule> {
-    const rule = await this.rules.findOneBy({ id });
+  async get(id: number): Promise<StoredRule> {
+    const rule = await this.rules.findById(id);
     if (!rule) throw new PricingRuleNotFoundError(id);
     return rule;
   }
 
   /** Merges the given fields over the stored rule and checks the result as a whole. */
-  async update(id: number, input: UpdatePricingRuleDto): Promise<PricingRule> {
+  async update(id: number, input: UpdatePricingRuleDto): Promise<StoredRule> {
     const saved = await this.dataSource.transaction(async (tx) => {
-      // Locked, so a concurrent delete cannot be undone by this save re-inserting the row.
-      const rule = await tx.getRepository(PricingRule).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const rule = await this.rules.lock(tx, id);
       if (!rule) throw new PricingRuleNotFoundError(id);
-      const definition = parseRuleDefinition({ ...toRuleInput(toPriceRule(rule)), ...definedFields(input) });
+      const definition = parseRuleDefinition({ ...toRuleInput(rule), ...definedFields(input) });
       if (input.scope !== undefined) await this.assertScopeTargetExists(definition);
-      return tx.getRepository(PricingRule).save(assignDefinition(rule, definition));
+      return this.rules.update(tx, id, definition);
     });
     await this.cache.reloadAfterWrite();
     return saved;
   }
 
   async remove(id: number): Promise<void> {
-    const result = await this.rules.delete({ id });
-    if (!result.affected) throw new PricingRuleNotFoundError(id);
+    if (!(await this.rules.delete(id))) throw new PricingRuleNotFoundError(id);
     await this.cache.reloadAfterWrite();
   }
 

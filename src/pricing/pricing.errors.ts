@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode, NotFoundError } from '../shared/errors';
-import { ScopeType } from './price-rule';
+import { ScopeType } from './rule';
 
 export class PricingRuleNotFoundError extends NotFoundError {
   constructor(id: number) {

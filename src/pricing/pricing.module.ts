@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '../inventory';
 import { ProductsModule } from '../products';
 import { PricingRule } from './pricing-rule.entity';
+import { PricingRuleRepository } from './pricing-rule.repository';
 import { PricingRulesCache } from './pricing-rules.cache';
 import { PricingRulesController } from './pricing-rules.controller';
 import { PricingRulesService } from './pricing-rules.service';
@@ -13,7 +14,7 @@ import { PricingService } from './pricing.service';
   imports: [TypeOrmModule.forFeature([PricingRule]), ProductsModule, InventoryModule],
   // "pricing/rules/..." is a static segment and wins over "pricing/:variantId/..." whatever the order.
   controllers: [PricingRulesController, PricingController],
-  providers: [PricingRulesCache, PricingRulesService, PricingService],
+  providers: [PricingRuleRepository, PricingRulesCache, PricingRulesService, PricingService],
   exports: [PricingService],
 })
 export class PricingModule {}

@@ -7,7 +7,7 @@ import { Env } from '../shared/config';
 import { ValidationFailedError } from '../shared/errors';
 import { Money } from '../shared/money';
 import { AppliedRule, computePrice, ConsideredRule } from './price-engine';
-import { MAX_QUOTE_QUANTITY, PriceRule } from './price-rule';
+import { MAX_QUOTE_QUANTITY, Rule } from './rule';
 import { PricingRulesCache } from './pricing-rules.cache';
 import { UnknownVariantsError } from './pricing.errors';
 
@@ -71,7 +71,7 @@ export class PricingService {
     const missing = [...new Set(lines.map((line) => line.variantId).filter((id) => !variants.has(id)))];
     if (missing.length > 0) throw new UnknownVariantsError(missing);
 
-    const rulesByVariant = new Map<number, PriceRule[]>();
+    const rulesByVariant = new Map<number, Rule[]>();
     for (const variant of variants.values()) {
       const target = { variantId: variant.id, productId: variant.productId, categoryPath: variant.categoryPath };
       rulesByVariant.set(variant.id, await this.rules.rulesFor(target));
@@ -110,9 +110,7 @@ export class PricingService {
   }
 
   /** Stock is read only for variants an active stock-level rule covers: most quotes skip it. */
-  private async availabilityWhereNeeded(
-    rulesByVariant: Map<number, PriceRule[]>,
-  ): Promise<Map<number, StockAvailability>> {
+  private async availabilityWhereNeeded(rulesByVariant: Map<number, Rule[]>): Promise<Map<number, StockAvailability>> {
     const variantIds = [...rulesByVariant]
       .filter(([, rules]) => rules.some((rule) => rule.kind === 'STOCK_LEVEL' && rule.active))
       .map(([variantId]) => variantId);

@@ -11,7 +11,7 @@ import {
   RuleKind,
   RuleScope,
   ScopeType,
-} from './price-rule';
+} from './rule';
 
 /** The condition fields of every kind; a rule may set only those of its own kind. */
 export const CONDITION_FIELDS: Record<RuleKind, readonly (keyof RuleConditionInput)[]> = {

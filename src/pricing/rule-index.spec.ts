@@ -1,8 +1,8 @@
 import { validateEnv } from '../shared/config';
-import { PriceRule, RuleScope } from './price-rule';
+import { Rule, RuleScope } from './rule';
 import { RuleIndex } from './rule-index';
 
-function ruleIn(id: number, scope: RuleScope): PriceRule {
+function ruleIn(id: number, scope: RuleScope): Rule {
   return {
     id,
     name: `rule ${id}`,

@@ -1,4 +1,4 @@
-import { PriceRule } from './price-rule';
+import { Rule } from './rule';
 
 /** What decides which scopes cover a variant. */
 export interface ScopeTarget {
@@ -15,9 +15,9 @@ export interface ScopeTarget {
 export class RuleIndex {
   static readonly EMPTY = new RuleIndex([]);
 
-  private readonly byScope = new Map<string, PriceRule[]>();
+  private readonly byScope = new Map<string, Rule[]>();
 
-  constructor(readonly rules: readonly PriceRule[]) {
+  constructor(readonly rules: readonly Rule[]) {
     for (const rule of rules) {
       const key = scopeKey(rule.scope.type, rule.scope.id);
       const group = this.byScope.get(key) ?? [];
@@ -27,7 +27,7 @@ export class RuleIndex {
   }
 
   /** Every rule whose scope covers the target, active or not. */
-  rulesFor(target: ScopeTarget): PriceRule[] {
+  rulesFor(target: ScopeTarget): Rule[] {
     const keys = [
       scopeKey('VARIANT', target.variantId),
       scopeKey('PRODUCT', target.productId),

@@ -22,13 +22,12 @@ import {
   EFFECT_TYPES,
   EffectType,
   MAX_QUOTE_QUANTITY,
-  PriceRule,
+  StoredRule,
   RULE_KINDS,
   RuleKind,
   SCOPE_TYPES,
   ScopeType,
-} from '../price-rule';
-import { PricingRule, toPriceRule } from '../pricing-rule.entity';
+} from '../rule';
 import { conditionInputOf, effectValueOf } from '../rule-definition';
 import { BooleanQuery } from './query';
 
@@ -353,8 +352,7 @@ export class PricingRuleDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 
-  static from(row: PricingRule): PricingRuleDto {
-    const rule: PriceRule = toPriceRule(row);
+  static from(rule: StoredRule): PricingRuleDto {
     return {
       id: rule.id,
       name: rule.name,
@@ -365,8 +363,8 @@ export class PricingRuleDto {
       priority: rule.priority,
       stackable: rule.stackable,
       active: rule.active,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
+      createdAt: rule.createdAt.toISOString(),
+      updatedAt: rule.updatedAt.toISOString(),
     };
   }
 }

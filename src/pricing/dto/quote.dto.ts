@@ -5,7 +5,7 @@ import { CUSTOMER_TIERS, CustomerTier } from '../../shared/auth';
 import { IntegerQuery, IsOmittable, MAX_INT_ID } from '../../shared/http';
 import { ApiMoneyProperty, Money } from '../../shared/money';
 import { AppliedRule, CONSIDERED_REASONS, ConsideredReason, ConsideredRule } from '../price-engine';
-import { MAX_QUOTE_QUANTITY, RULE_KINDS, RuleKind } from '../price-rule';
+import { MAX_QUOTE_QUANTITY, RULE_KINDS, RuleKind } from '../rule';
 import type { PriceQuote } from '../pricing.service';
 import { BooleanQuery } from './query';
 

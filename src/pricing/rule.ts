@@ -66,5 +66,8 @@ export interface RuleBase {
 /** A rule as written by an admin, before it has an id. */
 export type RuleDefinition = RuleBase & RuleCondition;
 
-/** A stored rule as the price engine sees it: plain data, no entity. */
-export type PriceRule = RuleDefinition & { id: number };
+/** A stored rule as the price engine sees it: plain data, not the PricingRule entity. */
+export type Rule = RuleDefinition & { id: number };
+
+/** A rule as the admin routes show it: the rule and when it was written. */
+export type StoredRule = Rule & { createdAt: Date; updatedAt: Date };
