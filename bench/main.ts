@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { TokenService } from '../src/shared/auth';
 import { createDatabaseIfMissing, dropDatabase } from '../src/shared/database';
 import { BenchApp } from './lib/bench-app';
+import { hotCheckoutScript, spreadCheckoutScript } from './lib/checkout-scripts';
 import { BenchContext, ScenarioResult, Seeded } from './lib/context';
 import { BenchOptions, parseOptions, ScenarioName } from './lib/options';
 import { pgbenchAvailable } from './lib/pgbench';
@@ -162,7 +163,7 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
       await checkoutScenario(ctx, {
         label: 'hot',
         carts: Array.from({ length: options.hotCheckouts }, () => [seeded.hotVariantId!]),
-        pgbench: { script: 'checkout-hot.sql', variables: { variant: seeded.pgbenchHotVariantId! } },
+        pgbench: { script: hotCheckoutScript(), variables: { variant: seeded.pgbenchHotVariantId! } },
       }),
     );
   }
@@ -175,7 +176,7 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
       await checkoutScenario(ctx, {
         label: 'spread',
         carts: randomCarts(ids, options.spreadCheckouts, 3),
-        pgbench: { script: 'checkout-spread.sql', variables: { first: ids[0], third: Math.floor(ids.length / 3) } },
+        pgbench: { script: spreadCheckoutScript(), variables: { first: ids[0], third: Math.floor(ids.length / 3) } },
       }),
     );
   }

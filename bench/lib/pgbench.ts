@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,8 +16,8 @@ export interface PgbenchResult {
 }
 
 /**
- * Runs one of bench/sql/*.sql with pgbench (Debian's postgresql-client) against the
- * bench database: extended protocol like node-postgres, `clients` connections, two
+ * Runs a pgbench script (its text; see checkout-scripts.ts) with pgbench (Debian's
+ * postgresql-client) against the bench database: extended protocol like node-postgres, `clients` connections, two
  * threads. Latencies come from pgbench's per-transaction log.
  */
 export async function pgbench(options: {
@@ -28,14 +28,16 @@ export async function pgbench(options: {
   variables: Record<string, number>;
 }): Promise<PgbenchResult> {
   const logDir = mkdtempSync(join(tmpdir(), 'bench-pgbench-'));
+  const scriptFile = join(logDir, 'script.sql');
   try {
+    writeFileSync(scriptFile, options.script);
     const args = [
       '--no-vacuum',
       '--protocol=extended',
       `--client=${options.clients}`,
       '--jobs=2',
       `--time=${options.seconds}`,
-      `--file=${join(__dirname, '..', '..', '..', 'bench', 'sql', options.script)}`,
+      `--file=${scriptFile}`,
       ...Object.entries(options.variables).map(([name, value]) => `--define=${name}=${value}`),
       '--log',
       `--log-prefix=${join(logDir, 'tx')}`,
@@ -47,12 +49,14 @@ export async function pgbench(options: {
     const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
     if (!Number.isFinite(tps) || !Number.isFinite(transactions))
       throw new Error(`unexpected pgbench output:\n${stdout}`);
-    const latenciesMs = readdirSync(logDir).flatMap((file) =>
-      readFileSync(join(logDir, file), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => Number(line.split(' ')[2]) / 1000),
-    );
+    const latenciesMs = readdirSync(logDir)
+      .filter((file) => file !== 'script.sql')
+      .flatMap((file) =>
+        readFileSync(join(logDir, file), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => Number(line.split(' ')[2]) / 1000),
+      );
     return { tps, transactions, failed, p50Ms: percentile(latenciesMs, 50), p99Ms: percentile(latenciesMs, 99) };
   } finally {
     rmSync(logDir, { recursive: true, force: true });

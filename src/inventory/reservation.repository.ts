@@ -47,6 +47,37 @@ export interface ClosedReservation {
   closedAt: Date;
 }
 
+/**
+ * Inserts a reservation and its items, raises `reserved` and writes RESERVE ledger rows.
+ * Parameters: $1 id, $2 owner id, $3 owner ref, $4 currency, $5 total (minor), $6 TTL
+ * (seconds), then the lines as arrays: $7 variant ids, $8 SKUs, $9 quantities, $10 unit
+ * prices (minor). Exported for the benchmark's PostgreSQL-only checkout, so that it
+ * measures the very statement the app runs.
+ */
+export const INSERT_RESERVATION_SQL = `WITH reservation AS (
+     INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at)
+     VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6))
+     RETURNING expires_at, created_at
+   ),
+   lines AS (
+     SELECT * FROM unnest($7::int[], $8::varchar[], $9::int[], $10::bigint[])
+       AS line(variant_id, sku, quantity, unit_price_minor)
+   ),
+   items AS (
+     INSERT INTO reservation_items (reservation_id, variant_id, sku, quantity, unit_price_minor)
+     SELECT $1, variant_id, sku, quantity, unit_price_minor FROM lines
+   ),
+   updated AS (
+     UPDATE stock_levels s SET reserved = s.reserved + l.quantity, updated_at = now()
+       FROM lines l WHERE s.variant_id = l.variant_id
+     RETURNING s.variant_id, s.on_hand, s.reserved, l.quantity
+   ),
+   ledger AS (
+     INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id)
+     SELECT variant_id, 'RESERVE', 0, quantity, on_hand, reserved, $1 FROM updated ORDER BY variant_id
+   )
+   SELECT expires_at, created_at FROM reservation`;
+
 /** The status a closing transition aims at; an overdue reservation becomes EXPIRED whatever is asked. */
 type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
 
@@ -64,43 +95,18 @@ export class ReservationRepository {
   /** Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows. */
   async insert(tx: EntityManager, reservation: NewReservation): Promise<{ expiresAt: Date; createdAt: Date }> {
     const { lines } = reservation;
-    const rows: { expires_at: Date; created_at: Date }[] = await tx.query(
-      `WITH reservation AS (
-         INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at)
-         VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6))
-         RETURNING expires_at, created_at
-       ),
-       lines AS (
-         SELECT * FROM unnest($7::int[], $8::varchar[], $9::int[], $10::bigint[])
-           AS line(variant_id, sku, quantity, unit_price_minor)
-       ),
-       items AS (
-         INSERT INTO reservation_items (reservation_id, variant_id, sku, quantity, unit_price_minor)
-         SELECT $1, variant_id, sku, quantity, unit_price_minor FROM lines
-       ),
-       updated AS (
-         UPDATE stock_levels s SET reserved = s.reserved + l.quantity, updated_at = now()
-           FROM lines l WHERE s.variant_id = l.variant_id
-         RETURNING s.variant_id, s.on_hand, s.reserved, l.quantity
-       ),
-       ledger AS (
-         INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id)
-         SELECT variant_id, 'RESERVE', 0, quantity, on_hand, reserved, $1 FROM updated ORDER BY variant_id
-       )
-       SELECT expires_at, created_at FROM reservation`,
-      [
-        reservation.id,
-        reservation.ownerId,
-        reservation.ownerRef,
-        reservation.currency,
-        reservation.total.minor,
-        reservation.ttlSeconds,
-        lines.map((line) => line.variantId),
-        lines.map((line) => line.sku),
-        lines.map((line) => line.quantity),
-        lines.map((line) => line.unitPrice.minor),
-      ],
-    );
+    const rows: { expires_at: Date; created_at: Date }[] = await tx.query(INSERT_RESERVATION_SQL, [
+      reservation.id,
+      reservation.ownerId,
+      reservation.ownerRef,
+      reservation.currency,
+      reservation.total.minor,
+      reservation.ttlSeconds,
+      lines.map((line) => line.variantId),
+      lines.map((line) => line.sku),
+      lines.map((line) => line.quantity),
+      lines.map((line) => line.unitPrice.minor),
+    ]);
     return { expiresAt: rows[0].expires_at, createdAt: rows[0].created_at };
   }
 
