@@ -9,7 +9,7 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
-import { ProblemDetailsFilter, problemResponse, sendProblem } from './shared/errors';
+import { DomainError, ErrorCode, ProblemDetailsFilter, problemResponse, sendProblem } from './shared/errors';
 import { TokenService } from './shared/auth';
 import {
   answerClientError,
@@ -108,6 +108,7 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
     },
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  if (!env.servesApi) fastify.addHook('onRequest', answerOnlyProbes(errorLogger));
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
@@ -116,6 +117,23 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
   });
   app.enableShutdownHooks();
   return app;
+}
+
+/** Paths a worker process answers: the probes and metrics, for its orchestrator and its scraper. */
+const WORKER_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/** A worker (APP_ROLE=worker) serves no API: anything but the probes is 404, before any route runs. */
+class WorkerServesNoApiError extends DomainError {
+  constructor() {
+    super(ErrorCode.NOT_FOUND, 'This process is a worker (APP_ROLE=worker): it serves /health and /metrics only');
+  }
+}
+
+function answerOnlyProbes(logger: NestLogger) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (WORKER_PATHS.test(request.url)) return done();
+    sendProblem(new WorkerServesNoApiError(), request, reply, logger);
+  };
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

@@ -8,9 +8,9 @@ import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { CartModule } from './cart';
+import { CartJobsModule, CartModule } from './cart';
 import { HealthModule } from './health/health.module';
-import { InventoryModule } from './inventory';
+import { InventoryJobsModule, InventoryModule } from './inventory';
 import { OpsModule } from './ops/ops.module';
 import { outcomeOf } from './ops/request-outcome';
 import { PricingModule } from './pricing';
@@ -92,6 +92,8 @@ export class AppModule {
         InventoryModule,
         PricingModule,
         CartModule,
+        // APP_ROLE=api leaves the jobs to worker processes; it still enqueues them.
+        ...(env.processesJobs ? [InventoryJobsModule, CartJobsModule] : []),
         OpsModule,
       ],
     };

@@ -11,17 +11,19 @@ import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { IdempotencyKey } from './idempotency-key.entity';
-import { CART_MAINTENANCE_QUEUE, CartMaintenanceProcessor, CartMaintenanceSchedule } from './cart-maintenance.queue';
+import { CART_MAINTENANCE_QUEUE } from './cart-maintenance.queue';
 import { CartReconciler } from './cart-reconciler';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 import { ReservationReleasedListener } from './reservation-released.listener';
 
-/** The top of the module graph: nothing imports cart. */
+const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE });
+
+/** The top of the module graph: nothing imports cart but the app and CartJobsModule. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Cart, CartItem, IdempotencyKey]),
-    BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE }),
+    maintenanceQueue,
     ProductsModule,
     PricingModule,
     InventoryModule,
@@ -34,9 +36,9 @@ import { ReservationReleasedListener } from './reservation-released.listener';
     IdempotencyRepository,
     IdempotencyService,
     CartReconciler,
-    CartMaintenanceSchedule,
-    CartMaintenanceProcessor,
     ReservationReleasedListener,
   ],
+  // For CartJobsModule, in this folder.
+  exports: [maintenanceQueue, IdempotencyService, CartReconciler],
 })
 export class CartModule {}

@@ -1,3 +1,4 @@
+export { InventoryJobsModule } from './inventory-jobs.module';
 export { InventoryModule } from './inventory.module';
 export { InventoryService } from './inventory.service';
 export { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';

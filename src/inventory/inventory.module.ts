@@ -6,7 +6,6 @@ import { InventoryController } from './inventory.controller';
 import { InventoryService } from './inventory.service';
 import { ReservationItem } from './reservation-item.entity';
 import { RESERVATIONS_QUEUE, ReservationExpiryQueue } from './reservation-expiry.queue';
-import { ReservationExpiryProcessor, ReservationSweepSchedule } from './reservation-expiry.processor';
 import { Reservation } from './reservation.entity';
 import { ReservationRepository } from './reservation.repository';
 import { ReservationsController } from './reservations.controller';
@@ -29,10 +28,10 @@ import { StockService } from './stock.service';
     StockService,
     ReservationsService,
     ReservationExpiryQueue,
-    ReservationExpiryProcessor,
-    ReservationSweepSchedule,
     InventoryService,
   ],
-  exports: [InventoryService],
+  // ReservationsService and the queue serve InventoryJobsModule, in this folder; other
+  // modules reach inventory through InventoryService alone (the index exports nothing else).
+  exports: [InventoryService, ReservationsService, ReservationExpiryQueue],
 })
 export class InventoryModule {}

@@ -18,6 +18,9 @@ export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-pro
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
+/** `api` serves HTTP and enqueues jobs; `worker` processes the jobs and serves health only; `all` does both. */
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -39,6 +42,9 @@ export class Env {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
 
   @IsString()
   HOST = '0.0.0.0';
@@ -232,6 +238,16 @@ export class Env {
   /** Also when the development secret is set explicitly, as docker-compose does for a try-out. */
   get usesDevelopmentJwtSecret(): boolean {
     return this.jwtSecret === DEVELOPMENT_JWT_SECRET;
+  }
+
+  /** True when this process runs the Bull processors and the periodic schedules. */
+  get processesJobs(): boolean {
+    return this.APP_ROLE !== 'api';
+  }
+
+  /** True when this process serves the API (a worker serves health and metrics only). */
+  get servesApi(): boolean {
+    return this.APP_ROLE !== 'worker';
   }
 
   /** Pending migrations are applied at start unless told otherwise; never by default in production. */
