@@ -38,8 +38,8 @@ export class PricingRuleRepository {
     return row && storedRuleOf(row);
   }
 
-  async insert(definition: RuleDefinition): Promise<StoredRule> {
-    const rules = this.dataSource.getRepository(PricingRule);
+  async insert(tx: EntityManager, definition: RuleDefinition): Promise<StoredRule> {
+    const rules = tx.getRepository(PricingRule);
     return storedRuleOf(await rules.save(assignDefinition(rules.create(), definition)));
   }
 
@@ -57,8 +57,8 @@ export class PricingRuleRepository {
   }
 
   /** Deletes the rule; false when there was none. */
-  async delete(id: number): Promise<boolean> {
-    const result = await this.dataSource.getRepository(PricingRule).delete({ id });
+  async delete(tx: EntityManager, id: number): Promise<boolean> {
+    const result = await tx.getRepository(PricingRule).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 }

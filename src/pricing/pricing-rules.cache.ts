@@ -1,14 +1,20 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Invalidation, InvalidationBus } from '../shared/bus';
 import { Env } from '../shared/config';
 import { Rule } from './rule';
 import { PricingRuleRepository } from './pricing-rule.repository';
 import { RuleIndex, ScopeTarget } from './rule-index';
 
+/** What a rule write publishes on the invalidation bus. */
+export const RULES_CHANGED: Invalidation = { topic: 'pricing.rules' };
+
 /**
  * Every pricing rule, held in memory: quotes are the hot read path and never query the
  * rules. A write on this instance reloads before it answers (its effect is visible at
- * once); a timer reloads every PRICING_RULES_REFRESH_SECONDS so other instances converge.
+ * once); every other instance reloads when the write's notification arrives on the
+ * invalidation bus, and a timer reloads every PRICING_RULES_REFRESH_SECONDS in case a
+ * notification was lost.
  * Until a first load succeeds, a quote loads the rules itself (and fails if it cannot):
  * it never prices with an empty rule set by mistake.
  */
@@ -24,9 +30,11 @@ export class PricingRulesCache implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly rules: PricingRuleRepository,
     private readonly config: ConfigService<Env, true>,
+    private readonly bus: InvalidationBus,
   ) {}
 
   onModuleInit(): void {
+    this.bus.subscribe(RULES_CHANGED.topic, () => void this.reloadInBackground());
     // Not awaited: the app starts without waiting for the database (which may not be
     // migrated yet); a quote that arrives first waits for this load.
     this.firstLoad().catch((error: unknown) =>

@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '../products';
+import { InvalidationBus } from '../shared/bus';
 import { CreatePricingRuleDto, PricingRuleListQueryDto, UpdatePricingRuleDto } from './dto/pricing-rule.dto';
 import { RuleDefinition, StoredRule } from './rule';
 import { PricingRuleRepository } from './pricing-rule.repository';
 import { PricingRulesCache } from './pricing-rules.cache';
 import { PricingRuleNotFoundError, ScopeTargetNotFoundError } from './pricing.errors';
 import { parseRuleDefinition, RuleInput, toRuleInput } from './rule-definition';
+import { RULES_CHANGED } from './pricing-rules.cache';
 
-/** Admin writes and reads of the rules; every write refreshes this instance's rule cache before it answers. */
+/**
+ * Admin writes and reads of the rules. Every write tells every instance through the
+ * invalidation bus when it commits, and refreshes this instance's rule cache before it
+ * answers.
+ */
 @Injectable()
 export class PricingRulesService {
   constructor(
@@ -17,6 +23,7 @@ export class PricingRulesService {
     private readonly rules: PricingRuleRepository,
     private readonly catalog: CatalogService,
     private readonly cache: PricingRulesCache,
+    private readonly bus: InvalidationBus,
   ) {}
 
   async create(input: CreatePricingRuleDto): Promise<StoredRule> {
@@ -27,7 +34,10 @@ export class PricingRulesService {
       active: input.active ?? true,
     });
     await this.assertScopeTargetExists(definition);
-    const saved = await this.rules.insert(definition);
+    const saved = await this.dataSource.transaction(async (tx) => {
+      await this.bus.publish(tx, RULES_CHANGED);
+      return this.rules.insert(tx, definition);
+    });
     await this.cache.reloadAfterWrite();
     return saved;
   }
@@ -50,6 +60,7 @@ export class PricingRulesService {
       if (!rule) throw new PricingRuleNotFoundError(id);
       const definition = parseRuleDefinition({ ...toRuleInput(rule), ...definedFields(input) });
       if (input.scope !== undefined) await this.assertScopeTargetExists(definition);
+      await this.bus.publish(tx, RULES_CHANGED);
       return this.rules.update(tx, id, definition);
     });
     await this.cache.reloadAfterWrite();
@@ -57,7 +68,10 @@ export class PricingRulesService {
   }
 
   async remove(id: number): Promise<void> {
-    if (!(await this.rules.delete(id))) throw new PricingRuleNotFoundError(id);
+    await this.dataSource.transaction(async (tx) => {
+      if (!(await this.rules.delete(tx, id))) throw new PricingRuleNotFoundError(id);
+      await this.bus.publish(tx, RULES_CHANGED);
+    });
     await this.cache.reloadAfterWrite();
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CatalogCache } from './catalog.cache';
 import { CategoryRepository } from './category.repository';
 import { ProductRepository } from './product.repository';
 import { VariantNotFoundError } from './products.errors';
@@ -14,11 +15,12 @@ export class CatalogService {
     private readonly variants: VariantRepository,
     private readonly products: ProductRepository,
     private readonly categories: CategoryRepository,
+    private readonly cache: CatalogCache,
   ) {}
 
   /** The live variant, or null when it does not exist or was deleted (with its product). */
   async findVariant(id: number): Promise<VariantView | null> {
-    const views = await this.variants.findViews([id]);
+    const views = await this.findVariants([id]);
     return views.get(id) ?? null;
   }
 
@@ -29,12 +31,19 @@ export class CatalogService {
     return view;
   }
 
-  /** Live variants by id, in one query whatever the count; missing ids are absent. */
+  /**
+   * Live variants by id, from this instance's read model or in one query whatever the
+   * count; missing ids are absent. A catalog write on any instance reaches the read model
+   * within moments, through the invalidation bus.
+   */
   findVariants(ids: readonly number[]): Promise<Map<number, VariantView>> {
-    return this.variants.findViews(ids);
+    return this.cache.variantViews(ids, (missing) => this.variants.findViews(missing));
   }
 
-  /** Which of `ids` are variants still sold (neither they nor their product deleted): one query, no views. */
+  /**
+   * Which of `ids` are variants still sold (neither they nor their product deleted): one
+   * query, never the read model, as checkout decides on it.
+   */
   liveVariantIds(ids: readonly number[]): Promise<Set<number>> {
     return this.variants.findLiveIds(ids);
   }

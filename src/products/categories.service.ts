@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { InvalidationBus } from '../shared/bus';
 import { onUniqueViolation } from '../shared/database';
+import { CatalogCache, CATEGORIES_CHANGED } from './catalog.cache';
 import { PageQueryDto } from '../shared/http';
 import { Category, CATEGORY_SIBLING_NAME_INDEX } from './category.entity';
 import { CategoryRepository } from './category.repository';
@@ -18,6 +20,8 @@ export class CategoriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly categories: CategoryRepository,
+    private readonly cache: CatalogCache,
+    private readonly bus: InvalidationBus,
   ) {}
 
   async create(input: CreateCategoryDto): Promise<Category> {
@@ -28,6 +32,8 @@ export class CategoriesService {
         description: input.description ?? null,
         parentId: input.parentId ?? null,
       });
+      // The parent's subtree grows.
+      await this.bus.publish(tx, CATEGORIES_CHANGED);
       return this.saveNamed(tx, category);
     });
   }
@@ -56,6 +62,7 @@ export class CategoriesService {
       if (input.name !== undefined) category.name = input.name;
       if (input.description !== undefined) category.description = input.description;
       if (moving) category.parentId = input.parentId ?? null;
+      await this.bus.publish(tx, CATEGORIES_CHANGED);
       return this.saveNamed(tx, category);
     });
   }
@@ -67,12 +74,13 @@ export class CategoriesService {
       if (await this.categories.hasLiveChildren(tx, id)) throw new CategoryInUseError(id, 'sub-categories');
       if (await this.categories.hasLiveProducts(tx, id)) throw new CategoryInUseError(id, 'products');
       await this.categories.softDelete(tx, id);
+      await this.bus.publish(tx, CATEGORIES_CHANGED);
     });
   }
 
-  /** Ids of the category and all its live descendants. */
+  /** Ids of the category and all its live descendants, from this instance's read model when it holds them. */
   async subtreeIds(id: number): Promise<number[]> {
-    const ids = await this.categories.findSubtreeIds(id);
+    const ids = await this.cache.subtree(id, () => this.categories.findSubtreeIds(id));
     if (ids.length === 0) throw new CategoryNotFoundError(id);
     return ids;
   }

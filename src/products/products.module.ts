@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { InvalidationBusModule } from '../shared/bus';
+import { CatalogCache } from './catalog.cache';
 import { CatalogService } from './catalog.service';
 import { CategoriesController } from './categories.controller';
 import { CategoriesService } from './categories.service';
@@ -15,11 +17,12 @@ import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Category, Product, Variant])],
+  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule],
   // Static segments (categories, variants) win over ":id" in Fastify's router whatever
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],
   providers: [
+    CatalogCache,
     CategoryRepository,
     ProductRepository,
     VariantRepository,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { InvalidationBus } from '../shared/bus';
+import { productsChanged } from './catalog.cache';
 import { CategoriesService } from './categories.service';
 import { CreateProductDto, ProductListQueryDto, UpdateProductDto } from './dto/product.dto';
 import { Product } from './product.entity';
@@ -14,6 +16,7 @@ export class ProductsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly products: ProductRepository,
     private readonly categories: CategoriesService,
+    private readonly bus: InvalidationBus,
   ) {}
 
   async create(input: CreateProductDto): Promise<Product> {
@@ -57,6 +60,7 @@ export class ProductsService {
       if (input.name !== undefined) product.name = input.name;
       if (input.description !== undefined) product.description = input.description;
       if (input.basePrice !== undefined) product.basePrice = input.basePrice;
+      await this.bus.publish(tx, productsChanged([id]));
       return this.products.save(tx, product);
     });
   }
@@ -66,6 +70,7 @@ export class ProductsService {
     await this.dataSource.transaction(async (tx) => {
       await this.lockLive(tx, id, 'pessimistic_write');
       await this.products.softDeleteWithVariants(tx, id);
+      await this.bus.publish(tx, productsChanged([id]));
     });
   }
 

@@ -54,10 +54,8 @@ export class VariantRepository {
   }
 
   /** Soft-deletes a live variant; false when there is none. */
-  async softDelete(id: number): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(Variant)
-      .update({ id, deletedAt: IsNull() }, { deletedAt: () => 'now()' });
+  async softDelete(tx: EntityManager, id: number): Promise<boolean> {
+    const result = await tx.getRepository(Variant).update({ id, deletedAt: IsNull() }, { deletedAt: () => 'now()' });
     return (result.affected ?? 0) > 0;
   }
 

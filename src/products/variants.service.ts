@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { InvalidationBus } from '../shared/bus';
 import { onUniqueViolation } from '../shared/database';
+import { variantsChanged } from './catalog.cache';
 import { Money } from '../shared/money';
 import { CreateVariantDto, UpdateVariantDto, VariantListQueryDto } from './dto/variant.dto';
 import { ProductRepository } from './product.repository';
@@ -17,6 +19,7 @@ export class VariantsService {
     private readonly variants: VariantRepository,
     private readonly products: ProductRepository,
     private readonly productsService: ProductsService,
+    private readonly bus: InvalidationBus,
   ) {}
 
   async create(input: CreateVariantDto): Promise<Variant> {
@@ -53,13 +56,17 @@ export class VariantsService {
       if (input.sku !== undefined) variant.sku = input.sku;
       if (input.priceAdjustment !== undefined) variant.priceAdjustment = input.priceAdjustment;
       if (input.attributes !== undefined) variant.attributes = input.attributes;
+      await this.bus.publish(tx, variantsChanged([id]));
       return this.saveWithSku(tx, variant);
     });
   }
 
   /** Soft-deletes a variant: it leaves every read and cannot be sold; its stock history stays. */
   async remove(id: number): Promise<void> {
-    if (!(await this.variants.softDelete(id))) throw new VariantNotFoundError(id);
+    await this.dataSource.transaction(async (tx) => {
+      if (!(await this.variants.softDelete(tx, id))) throw new VariantNotFoundError(id);
+      await this.bus.publish(tx, variantsChanged([id]));
+    });
   }
 
   private saveWithSku(tx: EntityManager, variant: Variant): Promise<Variant> {

@@ -146,6 +146,13 @@ export class Env {
   @Max(3600)
   PRICING_RULES_REFRESH_SECONDS = 10;
 
+  /** Variant views and category subtrees this instance keeps in memory (each, LRU); 0 reads the database every time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  CATALOG_CACHE_MAX_ENTRIES = 100_000;
+
   /** How long an Idempotency-Key and its stored response are kept (24 h); older keys may be used afresh. */
   @Transform(toInt)
   @IsInt()

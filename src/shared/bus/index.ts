@@ -1,0 +1,2 @@
+export * from './invalidation-bus';
+export * from './invalidation-bus.module';

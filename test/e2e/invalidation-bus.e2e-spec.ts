@@ -1,0 +1,117 @@
+import { Client } from 'pg';
+import { createCatalog, createCategory } from '../support/catalog.factory';
+import { eventually } from '../support/inventory.factory';
+import { createRule, quote, unitPriceOf, ruleBody } from '../support/pricing.factory';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Two instances of the app on one database, as behind a load balancer. The second one
+ * reloads its rules by timer only once an hour: what it sees sooner came through the
+ * invalidation bus. (A test run's CPU is shared by many apps, so the bound here is
+ * looser than the second the bus is meant for; the fault suite measures it alone.)
+ */
+const PROPAGATION_BOUND_MS = 3_000;
+
+describe('Caches of several instances, kept true by the invalidation bus', () => {
+  let writer: TestApp;
+  let reader: TestApp;
+
+  beforeAll(async () => {
+    writer = await startTestApp();
+    reader = await startTestApp({ PRICING_RULES_REFRESH_SECONDS: '3600' });
+  });
+
+  afterAll(async () => {
+    await reader?.close();
+    await writer?.close();
+  });
+
+  it('puts a rule written on one instance in force on the other', async () => {
+    const { variantId } = await createCatalog(writer);
+    expect(await unitPriceOf(reader, variantId)).toBe('550.00');
+
+    await createRule(
+      writer,
+      ruleBody({ type: 'VARIANT', id: variantId }, { effect: { type: 'PERCENT_OFF', value: '50' } }),
+    );
+
+    await eventually(async () => expect(await unitPriceOf(reader, variantId)).toBe('275.00'), PROPAGATION_BOUND_MS, 20);
+  });
+
+  it("refreshes the other instance's variant views after a product, variant or category write", async () => {
+    const { productId, variantId } = await createCatalog(writer);
+    expect(await unitPriceOf(reader, variantId)).toBe('550.00');
+
+    await writer.http
+      .patch(`/api/products/${productId}`)
+      .set('authorization', writer.admin)
+      .send({ basePrice: '600.00' })
+      .expect(200);
+    await eventually(async () => expect(await unitPriceOf(reader, variantId)).toBe('650.00'), PROPAGATION_BOUND_MS, 20);
+
+    await writer.http
+      .patch(`/api/products/variants/${variantId}`)
+      .set('authorization', writer.admin)
+      .send({ priceAdjustment: '0.00' })
+      .expect(200);
+    await eventually(async () => expect(await unitPriceOf(reader, variantId)).toBe('600.00'), PROPAGATION_BOUND_MS, 20);
+
+    // Moved under a category with a rule: the variant's category path changed.
+    const discounted = await createCategory(writer);
+    await createRule(
+      writer,
+      ruleBody({ type: 'CATEGORY', id: discounted }, { effect: { type: 'PERCENT_OFF', value: '10' } }),
+    );
+    await writer.http
+      .patch(`/api/products/${productId}`)
+      .set('authorization', writer.admin)
+      .send({ categoryId: discounted })
+      .expect(200);
+    await eventually(async () => expect(await unitPriceOf(reader, variantId)).toBe('540.00'), PROPAGATION_BOUND_MS, 20);
+
+    await writer.http.delete(`/api/products/variants/${variantId}`).set('authorization', writer.admin).expect(204);
+    await eventually(async () => expect((await quote(reader, variantId)).status).toBe(404), PROPAGATION_BOUND_MS, 20);
+  });
+
+  it('answers a quote of a held variant without reading the database, unless a scarcity rule needs its stock', async () => {
+    const plain = await createCatalog(writer);
+    const scarce = await createCatalog(writer);
+    await createRule(
+      writer,
+      ruleBody(
+        { type: 'VARIANT', id: scarce.variantId },
+        { kind: 'STOCK_LEVEL', condition: { maxAvailable: 5 }, effect: { type: 'PERCENT_MARKUP', value: '20' } },
+      ),
+    );
+    // Held once read; the rule has reached the reader when its quote changes.
+    await unitPriceOf(reader, plain.variantId);
+    await eventually(
+      async () => expect(await unitPriceOf(reader, scarce.variantId)).toBe('660.00'),
+      PROPAGATION_BOUND_MS,
+    );
+
+    const catalogAndStockQueries = await countQueries(/\b(variants|stock_levels|pricing_rules)\b/, async () => {
+      for (let i = 0; i < 5; i++) await quote(reader, plain.variantId).expect(200);
+    });
+    expect(catalogAndStockQueries).toBe(0);
+
+    const stockQueries = await countQueries(/\bstock_levels\b/, async () => {
+      for (let i = 0; i < 5; i++) await quote(reader, scarce.variantId).expect(200);
+    });
+    expect(stockQueries).toBe(5);
+  });
+});
+
+/** How many statements matching `pattern` this process sent to PostgreSQL while `work` ran. */
+async function countQueries(pattern: RegExp, work: () => Promise<void>): Promise<number> {
+  const spy = jest.spyOn(Client.prototype, 'query');
+  try {
+    await work();
+    return spy.mock.calls.filter(([statement]) => {
+      const text = typeof statement === 'string' ? statement : (statement as { text?: string } | undefined)?.text;
+      return typeof text === 'string' && pattern.test(text);
+    }).length;
+  } finally {
+    spy.mockRestore();
+  }
+}
