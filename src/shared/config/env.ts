@@ -208,7 +208,13 @@ export class Env {
   @Max(600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
-  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  /**
+   * The start of every Bull key. On Redis Cluster, wrap it in braces (`{bull}`): a hash tag,
+   * so every key of every queue lands in one slot, as Bull's multi-key scripts need.
+   */
+  @Matches(/^([A-Za-z0-9:_-]{1,62}|\{[A-Za-z0-9:_-]{1,62}\}[A-Za-z0-9:_-]{0,30})$/, {
+    message: 'QUEUE_PREFIX must be 1-62 of A-Z a-z 0-9 : _ -, optionally in braces (a Redis Cluster hash tag)',
+  })
   QUEUE_PREFIX = 'bull';
 
   @IsOptional()

@@ -11,6 +11,9 @@ export interface Answer {
   label: string;
 }
 
+/** Where calls go: an app process, or a balancer in front of several. */
+export type Endpoint = Pick<AppProcess, 'url' | 'token'>;
+
 export interface CallOptions {
   token?: string;
   body?: unknown;
@@ -19,7 +22,12 @@ export interface CallOptions {
 }
 
 /** One HTTP call as a shop's frontend makes it; transport failures come back as status 0, never thrown. */
-export async function call(app: AppProcess, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+export async function call(
+  app: Pick<Endpoint, 'url'>,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer> {
   const started = performance.now();
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -114,7 +122,7 @@ export function unexplainedServerErrors(answers: Answer[]): Answer[] {
   return answers.filter((answer) => answer.status >= 500 && !(answer.status === 503 && answer.retryAfter));
 }
 
-export async function audit(app: AppProcess): Promise<{ consistent: boolean; drift: unknown[]; stuck?: unknown[] }> {
+export async function audit(app: Endpoint): Promise<{ consistent: boolean; drift: unknown[]; stuck?: unknown[] }> {
   const answer = await call(app, 'GET', '/api/inventory/audit', { token: app.token('ops', { admin: true }) });
   if (answer.status !== 200) throw new Error(`audit answered ${answer.status}`);
   return answer.body as { consistent: boolean; drift: unknown[]; stuck?: unknown[] };
