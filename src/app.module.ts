@@ -18,6 +18,7 @@ import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
+import { bullConnectionOptions } from './shared/queue';
 
 @Module({})
 export class AppModule {
@@ -83,7 +84,7 @@ export class AppModule {
           },
         }),
         BullModule.forRootAsync({
-          useFactory: () => ({ redis: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+          useFactory: () => bullConnectionOptions(env),
         }),
         EventEmitterModule.forRoot(),
         AuthModule,

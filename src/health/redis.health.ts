@@ -1,19 +1,23 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import { Env } from '../shared/config';
+import { connectRedis, RedisConnection, redisTargetOf } from '../shared/queue';
 
 /** Pings the Redis server behind the job queue over a connection of its own. */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleDestroy {
-  private readonly client: Redis;
+  private readonly client: RedisConnection;
 
   constructor(
     config: ConfigService<Env, true>,
     private readonly indicators: HealthIndicatorService,
   ) {
-    this.client = new Redis(config.get('REDIS_URL', { infer: true }), {
+    const target = redisTargetOf({
+      REDIS_URL: config.get('REDIS_URL', { infer: true }),
+      REDIS_CLUSTER_NODES: config.get('REDIS_CLUSTER_NODES', { infer: true }),
+    });
+    this.client = connectRedis(target, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -36,6 +36,26 @@ describe(validateEnv.name, () => {
     expect(() => validateEnv({ RATE_LIMIT_REDIS_URL: 'http://limits' })).toThrow('RATE_LIMIT_REDIS_URL');
   });
 
+  it('takes a role, and defaults to doing everything', () => {
+    expect(validateEnv({})).toMatchObject({ APP_ROLE: 'all', processesJobs: true, servesApi: true });
+    expect(validateEnv({ APP_ROLE: 'api' })).toMatchObject({ processesJobs: false, servesApi: true });
+    expect(validateEnv({ APP_ROLE: 'worker' })).toMatchObject({ processesJobs: true, servesApi: false });
+    expect(() => validateEnv({ APP_ROLE: 'both' })).toThrow('APP_ROLE');
+  });
+
+  it('asks for a hash-tag queue prefix on a Redis Cluster', () => {
+    expect(validateEnv({ QUEUE_PREFIX: '{shop}' }).QUEUE_PREFIX).toBe('{shop}');
+    expect(validateEnv({ QUEUE_PREFIX: '{shop}:run-1' }).QUEUE_PREFIX).toBe('{shop}:run-1');
+    expect(validateEnv({ REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2:6379', QUEUE_PREFIX: '{bull}' })).toMatchObject({
+      REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2:6379',
+    });
+    expect(() => validateEnv({ REDIS_CLUSTER_NODES: 'redis-1:6379' })).toThrow('QUEUE_PREFIX must be a hash tag');
+    expect(() => validateEnv({ REDIS_CLUSTER_NODES: 'redis-1', QUEUE_PREFIX: '{bull}' })).toThrow(
+      'REDIS_CLUSTER_NODES',
+    );
+    expect(() => validateEnv({ QUEUE_PREFIX: '{unclosed' })).toThrow('QUEUE_PREFIX');
+  });
+
   it('refuses a headers timeout longer than the request timeout', () => {
     expect(() => validateEnv({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
       'HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS',

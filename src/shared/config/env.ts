@@ -114,6 +114,13 @@ export class Env {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /** A Redis Cluster instead of REDIS_URL: some of its nodes, `host:port,host:port` (QUEUE_PREFIX then needs a hash tag). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, {
+    message: 'REDIS_CLUSTER_NODES must be host:port pairs separated by commas',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
   @ValidateIf((env: Env) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
@@ -277,7 +284,7 @@ export class InvalidConfigurationError extends Error {
 }
 
 /** Variables without a default, which `new Env()` therefore does not list. */
-const OPTIONAL_KEYS = ['JWT_SECRET', 'RATE_LIMIT_REDIS_URL'];
+const OPTIONAL_KEYS = ['JWT_SECRET', 'RATE_LIMIT_REDIS_URL', 'REDIS_CLUSTER_NODES'];
 
 /** Validates the environment; a bad value fails with one line naming every problem. */
 export function validateEnv(raw: Record<string, unknown>): Env {
@@ -298,6 +305,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const { HTTP_HEADERS_TIMEOUT_MS: headers, HTTP_REQUEST_TIMEOUT_MS: request } = env;
   if (typeof headers === 'number' && typeof request === 'number' && headers > request) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
+  }
+  // Bull's scripts need every key of a queue in one slot of the cluster.
+  if (env.REDIS_CLUSTER_NODES && typeof env.QUEUE_PREFIX === 'string' && !env.QUEUE_PREFIX.startsWith('{')) {
+    problems.push('QUEUE_PREFIX must be a hash tag such as {bull} when REDIS_CLUSTER_NODES is set');
   }
   if (problems.length > 0) throw new InvalidConfigurationError(problems);
   return env;

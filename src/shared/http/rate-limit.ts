@@ -1,10 +1,10 @@
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
 import { bearerToken, TokenService } from '../auth';
 import { Env } from '../config';
 import { RateLimitedError } from '../errors';
+import { connectRedis, RedisConnection, redisTargetOf } from '../queue';
 import { applyRouteLimits, ONE_MINUTE_MS } from './route-limits';
 
 /** Load balancers, orchestrators and Prometheus probe these; they must never be refused. */
@@ -16,8 +16,8 @@ const CONNECT_WAIT_MS = 2_000;
  * A Redis client that never makes a request wait: no offline queue (a command fails at
  * once while disconnected), a short command timeout, and no retries of a command.
  */
-function limiterRedis(url: string, reportOutage: (error: unknown) => void): Redis {
-  const redis = new Redis(url, {
+function limiterRedis(env: Env, reportOutage: (error: unknown) => void): RedisConnection {
+  const redis = connectRedis(redisTargetOf(env, env.rateLimitRedisUrl), {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 250,
@@ -29,7 +29,7 @@ function limiterRedis(url: string, reportOutage: (error: unknown) => void): Redi
 }
 
 /** Gives the limiter's connection a moment to open before the first requests; never waits longer. */
-function connected(redis: Redis, waitMs: number): Promise<void> {
+function connected(redis: RedisConnection, waitMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, waitMs);
     redis.once('ready', () => {
@@ -98,7 +98,7 @@ export async function registerRateLimits(fastify: FastifyInstance, env: Env, tok
   if (env.RATE_LIMIT_PER_MINUTE === 0 && env.RATE_LIMIT_CART_PER_MINUTE === 0) return;
 
   const reportOutage = outageReporter(new Logger('RateLimit'));
-  const redis = limiterRedis(env.rateLimitRedisUrl, reportOutage);
+  const redis = limiterRedis(env, reportOutage);
   fastify.addHook('onClose', async () => {
     redis.disconnect();
   });
