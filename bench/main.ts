@@ -16,6 +16,7 @@ import { BenchOptions, parseOptions, ScenarioName } from './lib/options';
 import { pgbenchAvailable } from './lib/pgbench';
 import { printReport, Report, targetsOf } from './lib/report';
 import { seedCategoryTree, seedStock, seedVariants } from './lib/seed';
+import { cacheMemoryScenario } from './scenarios/cache-memory';
 import { checkoutScenario, randomCarts } from './scenarios/checkout';
 import { expiryDrainScenario } from './scenarios/expiry-drain';
 import { hostileScenario } from './scenarios/hostile';
@@ -47,24 +48,30 @@ async function main(): Promise<void> {
   await createDatabaseIfMissing(databaseUrl);
   const db = new Pool({ connectionString: databaseUrl, max: 4 });
   let app: BenchApp | undefined;
+  let uncachedApp: BenchApp | undefined;
   try {
     step(`starting the app (database bench_${runId}, Redis prefix ${redis.prefix}, logs in ${logFile})`);
-    app = await BenchApp.start(
-      {
-        PORT: String(await freePort()),
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: redis.prefix,
-        JWT_SECRET: jwtSecret,
-        MIGRATIONS_RUN: 'true',
-        // The bench is one client hammering the API: a per-client rate limit would measure itself.
-        RATE_LIMIT_PER_MINUTE: '0',
-        RATE_LIMIT_CART_PER_MINUTE: '0',
-      },
-      logFile,
-      options.cpuProfileDir,
-    );
+    const appEnv = {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      JWT_SECRET: jwtSecret,
+      MIGRATIONS_RUN: 'true',
+      // The bench is one client hammering the API: a per-client rate limit would measure itself.
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_CART_PER_MINUTE: '0',
+      CATALOG_CACHE_MAX_ENTRIES: String(options.cacheVariants),
+    };
+    app = await BenchApp.start({ ...appEnv, PORT: String(await freePort()) }, logFile, options.cpuProfileDir);
+    if (options.only.includes('quote') || options.only.includes('catalog')) {
+      step('starting the same app without its catalog read model, for the read scenarios to compare with');
+      uncachedApp = await BenchApp.start(
+        // An api process: its jobs would only compete with the measured app's.
+        { ...appEnv, PORT: String(await freePort()), CATALOG_CACHE_MAX_ENTRIES: '0', APP_ROLE: 'api' },
+        join(dirname(options.out), 'app-uncached.log'),
+      );
+    }
     const seeded = await seed(db, options);
     const ctx = new BenchContext(
       options,
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
       redis,
       new TokenService(new JwtService({ secret: jwtSecret })),
       seeded,
+      uncachedApp,
     );
     const startupRssMb = app.takePeakRssMb();
     const scenarios = await runScenarios(ctx, options.only);
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
+    await uncachedApp?.stop();
     await app?.stop();
     await db.end();
     if (!options.keepDatabase) await dropDatabase(databaseUrl);
@@ -155,6 +164,10 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
     // One peak for the interleaved runs: they share the interval it was sampled over.
     const peakRssMb = ctx.app.takePeakRssMb();
     for (const [name, result] of Object.entries(reads)) results[name] = { ...result, peakRssMb };
+  }
+  if (only.includes('cache-memory')) {
+    step(`cache-memory: ${options.cacheVariants} variant views into the catalog read model`);
+    record('cache-memory', await cacheMemoryScenario(ctx));
   }
   if (only.includes('checkout-hot')) {
     step('checkout-hot');

@@ -46,6 +46,8 @@ export class BenchContext {
     readonly redis: { url: string; prefix: string },
     readonly tokens: TokenService,
     readonly seeded: Seeded,
+    /** The same app with its catalog read model off (CATALOG_CACHE_MAX_ENTRIES=0), for the read scenarios' comparison. */
+    readonly uncachedApp?: BenchApp,
   ) {
     this.adminToken = tokens.issue({ sub: 'bench-admin', admin: true, expiresInSeconds: 4 * 3600 });
   }
@@ -55,10 +57,13 @@ export class BenchContext {
   }
 
   /** A load run, with the CPU the app spent on it: a figure that a noisy machine moves far less than throughput. */
-  async load(spec: Omit<LoadSpec, 'url' | 'connections'> & { connections?: number }): Promise<LoadResult> {
-    const cpuBefore = this.app.cpuMs();
-    const result = await runLoad({ url: this.app.url, connections: this.options.connections, ...spec });
-    const cpuMs = this.app.cpuMs() - cpuBefore;
+  async load(
+    spec: Omit<LoadSpec, 'url' | 'connections'> & { connections?: number; app?: BenchApp },
+  ): Promise<LoadResult> {
+    const { app = this.app, ...load } = spec;
+    const cpuBefore = app.cpuMs();
+    const result = await runLoad({ url: app.url, connections: this.options.connections, ...load });
+    const cpuMs = app.cpuMs() - cpuBefore;
     return { ...result, appCpuMsPerRequest: round(cpuMs / Math.max(result.requests, 1), 2) };
   }
 

@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['quote', 'catalog', 'checkout-hot', 'checkout-spread', 'expiry-drain', 'hostile'] as const;
+export const SCENARIOS = [
+  'quote',
+  'catalog',
+  'cache-memory',
+  'checkout-hot',
+  'checkout-spread',
+  'expiry-drain',
+  'hostile',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -13,6 +21,8 @@ export interface BenchOptions {
   /** Seconds of each pgbench run. */
   pgbenchSeconds: number;
   quoteVariants: number;
+  /** Variants the cache-memory scenario puts in the catalog read model. */
+  cacheVariants: number;
   rules: number;
   hotCheckouts: number;
   spreadCheckouts: number;
@@ -36,6 +46,7 @@ const USAGE = `usage: npm run bench -- [options]
   --pgbench-seconds N      length of each pgbench run                     default 10
   --quote-variants N       variants priced by the quote scenario          default 1000
   --rules N                pricing rules in the database                  default 20
+  --cache-variants N       variants cache-memory puts in the read model   default 100000
   --hot-checkouts N        customers checking out the hot variant         default 3000
   --spread-checkouts N     customers checking out 3-line carts            default 3000
   --spread-variants N      variants the 3-line carts pick from            default 10000
@@ -54,6 +65,7 @@ const DEFAULTS = {
   'pgbench-seconds': 10,
   'quote-variants': 1000,
   rules: 20,
+  'cache-variants': 100_000,
   'hot-checkouts': 3000,
   'spread-checkouts': 3000,
   'spread-variants': 10000,
@@ -105,6 +117,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: number('rounds'),
     pgbenchSeconds: number('pgbench-seconds'),
     quoteVariants: number('quote-variants'),
+    cacheVariants: number('cache-variants'),
     rules: number('rules'),
     hotCheckouts: number('hot-checkouts'),
     spreadCheckouts: number('spread-checkouts'),

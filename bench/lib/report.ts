@@ -45,6 +45,7 @@ export function targetsOf(report: Report): Target[] {
   ratio('checkout-hot', 0.6);
   ratio('checkout-spread', 0.5);
   ratio('quote', 0.6);
+  ratio('catalog', 0.4);
   for (const name of ['checkout-hot', 'checkout-spread']) {
     const scenario = scenarios[name];
     if (!scenario) continue;
@@ -66,7 +67,9 @@ export function targetsOf(report: Report): Target[] {
     });
     for (const field of ['errors', 'oversold', 'auditDrift']) zero('expiry-drain', field);
   }
-  for (const name of ['quote', 'catalog', 'hostile']) zero(name, 'errors');
+  for (const name of ['quote', 'catalog', 'quote-uncached', 'catalog-uncached', 'cache-memory', 'hostile']) {
+    zero(name, 'errors');
+  }
   targets.push({
     what: 'peak RSS',
     goal: `< ${PEAK_RSS_TARGET_MB} MB`,
@@ -91,6 +94,18 @@ export function printReport(report: Report): void {
   const out = process.stdout;
   out.write(`\n${report.date}  node ${report.node}  ${report.cpus} x ${report.cpuModel}  ${report.memoryGiB} GiB\n`);
   out.write(table(rows));
+  for (const name of ['quote', 'catalog']) {
+    const scenario = report.scenarios[name];
+    if (scenario?.cacheSpeedup === undefined) continue;
+    out.write(
+      `\n${name}: ${scenario.cacheSpeedup} x the throughput without the catalog read model; ` +
+        `read model hit rate ${scenario.cacheHitRate}`,
+    );
+  }
+  const memory = report.scenarios['cache-memory'];
+  if (memory) {
+    out.write(`\ncache-memory: ${memory.viewsHeld} variant views held, app resident ${memory.residentMb} MB`);
+  }
   out.write(
     `\napp peak RSS ${report.memory.peakRssMb} MB (after start ${report.memory.startupRssMb} MB)\n\ntargets:\n`,
   );

@@ -8,6 +8,7 @@ import type { Queue } from 'bull';
 import type { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { InventoryService, ReservationEvents, type ReservationReleasedEvent } from '../inventory';
+import { CatalogService } from '../products';
 import { Metric } from './metrics.definitions';
 import { OPS_QUEUES } from './ops-queues';
 
@@ -43,6 +44,7 @@ export class MetricsCollector {
 
   constructor(
     private readonly inventory: InventoryService,
+    private readonly catalog: CatalogService,
     private readonly moduleRef: ModuleRef,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectMetric(Metric.ActiveReservations) private readonly activeReservations: Gauge<string>,
@@ -50,11 +52,14 @@ export class MetricsCollector {
     @InjectMetric(Metric.QueueJobs) private readonly queueJobs: Gauge<string>,
     @InjectMetric(Metric.DbPoolInUse) private readonly poolInUse: Gauge<string>,
     @InjectMetric(Metric.DbPoolWaiting) private readonly poolWaiting: Gauge<string>,
+    @InjectMetric(Metric.CatalogCacheEntries) private readonly cacheEntries: Gauge<string>,
+    @InjectMetric(Metric.CatalogCacheLookups) private readonly cacheLookups: Gauge<string>,
   ) {}
 
   /** Brings every scrape-time gauge up to date. */
   async refresh(): Promise<void> {
     this.readPool();
+    this.readCatalogCache();
     await Promise.all([
       this.attempt('active reservations', async () =>
         this.activeReservations.set(await this.inventory.countActiveReservations()),
@@ -74,6 +79,14 @@ export class MetricsCollector {
     if (!pool) return;
     this.poolInUse.set(pool.totalCount - pool.idleCount);
     this.poolWaiting.set(pool.waitingCount);
+  }
+
+  private readCatalogCache(): void {
+    const stats = this.catalog.cacheStats();
+    this.cacheEntries.set({ kind: 'variant_view' }, stats.variantViews);
+    this.cacheEntries.set({ kind: 'subtree' }, stats.subtrees);
+    this.cacheLookups.set({ result: 'hit' }, stats.hits);
+    this.cacheLookups.set({ result: 'miss' }, stats.misses);
   }
 
   private async readQueue(name: string): Promise<void> {

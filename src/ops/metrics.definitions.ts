@@ -10,6 +10,8 @@ export const Metric = {
   QueueJobs: 'commerce_queue_jobs',
   DbPoolInUse: 'commerce_db_pool_connections_in_use',
   DbPoolWaiting: 'commerce_db_pool_waiting_requests',
+  CatalogCacheEntries: 'commerce_catalog_cache_entries',
+  CatalogCacheLookups: 'commerce_catalog_cache_lookups',
 } as const;
 
 export const METRIC_PROVIDERS = [
@@ -50,5 +52,15 @@ export const METRIC_PROVIDERS = [
   makeGaugeProvider({
     name: Metric.DbPoolWaiting,
     help: 'Queries of this process waiting for a free pool connection',
+  }),
+  makeGaugeProvider({
+    name: Metric.CatalogCacheEntries,
+    help: "Entries in this instance's catalog read model, by kind (variant_view, subtree)",
+    labelNames: ['kind'],
+  }),
+  makeGaugeProvider({
+    name: Metric.CatalogCacheLookups,
+    help: 'Variant views looked up in the catalog read model since the process started, by result (hit, miss)',
+    labelNames: ['result'],
   }),
 ];

@@ -25,6 +25,14 @@ export function productsChanged(ids: number[]): Invalidation {
 
 export const CATEGORIES_CHANGED: Invalidation = { topic: CatalogTopics.categories };
 
+export interface CatalogCacheStats {
+  variantViews: number;
+  subtrees: number;
+  /** Variant views found held, and not, since the process started. */
+  hits: number;
+  misses: number;
+}
+
 /**
  * This instance's read model of the catalog: variant views (what every quote and cart
  * add reads) and category subtrees (what catalog pages filter by), filled on demand,
@@ -95,8 +103,7 @@ export class CatalogCache implements OnModuleInit {
     return ids;
   }
 
-  /** Entries held, and how many variant reads found their view held, since start. */
-  stats(): { variantViews: number; subtrees: number; hits: number; misses: number } {
+  stats(): CatalogCacheStats {
     return { variantViews: this.views?.size ?? 0, subtrees: this.subtrees?.size ?? 0, ...this.counts };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogCache } from './catalog.cache';
+import { CatalogCache, CatalogCacheStats } from './catalog.cache';
 import { CategoryRepository } from './category.repository';
 import { ProductRepository } from './product.repository';
 import { VariantNotFoundError } from './products.errors';
@@ -56,6 +56,11 @@ export class CatalogService {
   /** True when the product exists and is not deleted. */
   productExists(id: number): Promise<boolean> {
     return this.products.existsLive(id);
+  }
+
+  /** What this instance's read model holds, and how often it answered, for the metrics. */
+  cacheStats(): CatalogCacheStats {
+    return this.cache.stats();
   }
 
   /** True when the variant was ever created, deleted or not: stock history outlives it. */

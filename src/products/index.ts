@@ -1,5 +1,6 @@
 export { CatalogService } from './catalog.service';
 export type { VariantView } from './variant.repository';
+export type { CatalogCacheStats } from './catalog.cache';
 export { ProductsModule } from './products.module';
 export { VariantNotFoundError } from './products.errors';
 export type { VariantAttributes } from './variant.entity';

@@ -15,6 +15,8 @@ const SERIES = [
   'commerce_queue_jobs',
   'commerce_db_pool_connections_in_use',
   'commerce_db_pool_waiting_requests',
+  'commerce_catalog_cache_entries',
+  'commerce_catalog_cache_lookups',
   'commerce_rate_limited_requests_total',
   'process_cpu_user_seconds_total',
   'process_resident_memory_bytes',
