@@ -8,6 +8,7 @@ import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
+import { APP_ERRORS } from './app.errors';
 import { CartJobsModule, CartModule } from './cart';
 import { HealthModule } from './health';
 import { InventoryJobsModule, InventoryModule } from './inventory';
@@ -17,6 +18,7 @@ import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
+import { ErrorsModule } from './shared/errors';
 import { bullConnectionOptions } from './shared/queue';
 
 @Module({})
@@ -86,6 +88,7 @@ export class AppModule {
           useFactory: () => bullConnectionOptions(env),
         }),
         EventEmitterModule.forRoot(),
+        ErrorsModule.forRoot(APP_ERRORS),
         AuthModule,
         HealthModule,
         ProductsModule,

@@ -1,5 +1,5 @@
 export { CatalogService } from './catalog.service';
 export type { VariantView } from './variant.repository';
 export { ProductsModule } from './products.module';
-export { VariantNotFoundError } from './products.errors';
+export { PRODUCTS_ERRORS, VariantNotFoundError } from './products.errors';
 export type { VariantAttributes } from './variant.entity';
