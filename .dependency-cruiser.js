@@ -23,7 +23,9 @@ function moduleRule(name) {
   const uses = allowed.length > 0 ? `${allowed.map((other) => `src/${other}/index.ts`).join(', ')} and ` : '';
   return {
     name: `${name}-dependencies`,
-    comment: `src/${name} may import only ${uses}src/shared: not another module's internals, not a module that depends on it.`,
+    comment:
+      `src/${name} may import only ${uses}src/shared: ` +
+      "not another module's internals, nor a module that depends on it.",
     severity: 'error',
     from: { path: `^src/${name}/`, pathNot: spec },
     to: { path: '^src/', pathNot: [`^src/${name}/`, '^src/shared/', ...allowed.map(moduleIndex)] },

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { SqlState } from './postgres-errors';
 
 /** Splits a database URL into the URL of the server's maintenance database and the database name. */
 export function splitDatabaseUrl(databaseUrl: string): { serverUrl: string; database: string } {
@@ -33,7 +34,7 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
       await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
     } catch (error) {
       // Another process created it between the check and the create.
-      if ((error as { code?: string }).code === '42P04') return false;
+      if ((error as { code?: string }).code === SqlState.DUPLICATE_DATABASE) return false;
       throw error;
     }
     return true;

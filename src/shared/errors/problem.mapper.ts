@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { databaseUnavailableKind, DatabaseUnavailableKind } from '../database/postgres-errors';
+import { databaseUnavailableKind, DatabaseUnavailableKind, SqlState } from '../database/postgres-errors';
 import { DomainError } from './domain-error';
 import { ErrorCode, errorCodeForStatus } from './error-codes';
 import { ErrorRegistry } from './error-registry';
@@ -40,12 +40,6 @@ interface FastifyError {
 interface PluginClientError {
   statusCode: number;
 }
-
-const PG_UNIQUE_VIOLATION = '23505';
-const PG_FOREIGN_KEY_VIOLATION = '23503';
-const PG_CHECK_VIOLATION = '23514';
-const PG_CHARACTER_NOT_IN_REPERTOIRE = '22021';
-const PG_UNTRANSLATABLE_CHARACTER = '22P05';
 
 function isFastifyError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | null;
@@ -126,15 +120,15 @@ export function problemMapper(registry: ErrorRegistry): ProblemMapper {
     if (error instanceof QueryFailedError) {
       // Services check their rules first; these answer the races those checks cannot see.
       const pgCode = (error.driverError as { code?: string } | undefined)?.code;
-      if (pgCode === PG_UNIQUE_VIOLATION) {
+      if (pgCode === SqlState.UNIQUE_VIOLATION) {
         const detail = 'The request conflicts with an existing resource';
         return { problem: problemOf(ErrorCode.CONFLICT, detail), unexpected: false };
       }
-      if (pgCode === PG_CHARACTER_NOT_IN_REPERTOIRE || pgCode === PG_UNTRANSLATABLE_CHARACTER) {
+      if (pgCode === SqlState.CHARACTER_NOT_IN_REPERTOIRE || pgCode === SqlState.UNTRANSLATABLE_CHARACTER) {
         const detail = 'The request holds a character that cannot be stored (such as U+0000)';
         return { problem: problemOf(ErrorCode.VALIDATION_FAILED, detail), unexpected: false };
       }
-      if (pgCode === PG_FOREIGN_KEY_VIOLATION || pgCode === PG_CHECK_VIOLATION) {
+      if (pgCode === SqlState.FOREIGN_KEY_VIOLATION || pgCode === SqlState.CHECK_VIOLATION) {
         const detail = 'The request conflicts with the current state of a related resource';
         return { problem: problemOf(ErrorCode.CONFLICT, detail), unexpected: false };
       }
