@@ -95,7 +95,7 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
   });
 
   // helmet's own middleware, built once: @fastify/helmet builds it again on every request,
-  // parsing the CSP each time (a twentieth of a quote's CPU).
+  // parsing the CSP each time, which every request would pay for.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
