@@ -1,30 +1,8 @@
 // Legacy (eslintrc) configuration, as the owner's design card asks; run with
 // ESLINT_USE_FLAT_CONFIG=false (see the "lint" script).
-const modules = ['products', 'inventory', 'pricing', 'cart'];
 
-// A module may use another module only through its index.ts (its public surface);
-// the shared kernel may use no module at all.
-function boundaryOverride(moduleName) {
-  const others = modules.filter((m) => m !== moduleName);
-  return {
-    files: [`src/${moduleName}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: others.flatMap((m) => [`../${m}/*`, `../../${m}/*`, `**/src/${m}/*`]),
-              message:
-                'Import another module only through its index.ts (e.g. "../products"), never its internals.',
-            },
-          ],
-        },
-      ],
-    },
-  };
-}
-
+// The module graph (which folder of src may import which) is checked by dependency-cruiser,
+// .dependency-cruiser.js, which `npm run lint` runs after ESLint.
 module.exports = {
   root: true,
   parser: '@typescript-eslint/parser',
@@ -46,23 +24,6 @@ module.exports = {
     'no-console': ['error', { allow: ['error'] }],
   },
   overrides: [
-    ...modules.map(boundaryOverride),
-    {
-      files: ['src/shared/**/*.ts'],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          {
-            patterns: [
-              {
-                group: modules.flatMap((m) => [`../${m}`, `../${m}/*`, `../../${m}`, `../../${m}/*`]),
-                message: 'The shared kernel imports no domain module.',
-              },
-            ],
-          },
-        ],
-      },
-    },
     {
       files: ['src/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
       rules: { 'no-console': 'off' },

@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Pool } from 'pg';
 import { TokenService } from '../src/shared/auth';
-import { createDatabaseIfMissing, dropDatabase } from '../src/shared/database';
+import { createDatabaseIfMissing, dropDatabase, withDatabaseName } from '../src/shared/database';
 import { BenchApp } from './lib/bench-app';
 import { hotCheckoutScript, spreadCheckoutScript } from './lib/checkout-scripts';
 import { BenchContext, ScenarioResult, Seeded } from './lib/context';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     throw new Error('pgbench is not installed (Debian: apt-get install postgresql-client)');
 
   const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const databaseUrl = withDatabase(
+  const databaseUrl = withDatabaseName(
     process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     `bench_${runId}`,
   );
@@ -204,12 +204,6 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
     for (const [name, result] of Object.entries(hostile)) results[name] = { ...result, peakRssMb };
   }
   return results;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 function freePort(): Promise<number> {

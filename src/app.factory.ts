@@ -7,9 +7,10 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { APP_ERRORS } from './app.errors';
 import { AppModule } from './app.module';
 import { Env } from './shared/config';
-import { DomainError, ErrorCode, ProblemDetailsFilter, problemResponse, sendProblem } from './shared/errors';
+import { documentErrorCodes, DomainError, ErrorCode, ProblemDetailsFilter, problemResponse } from './shared/errors';
 import { TokenService } from './shared/auth';
 import {
   answerClientError,
@@ -40,7 +41,7 @@ export interface CreateAppOptions {
 /** Builds the fully configured application; main.ts, the CLI and the tests share it. */
 export async function createApp(env: Env, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const preview = options.preview ?? false;
-  const errorLogger = new NestLogger('Errors');
+  const problems = new ProblemDetailsFilter(APP_ERRORS);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     ...serverTimeouts(env),
@@ -51,7 +52,7 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
     routerOptions: { ignoreTrailingSlash: true },
     // A malformed URL (e.g. "%FF") never reaches Nest's filters; answer it the same way.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(error, request, reply, errorLogger),
+      problems.send(error, request, reply),
   });
   // The API speaks JSON only: Nest's extra form parser stays off (bodyParser: false) and
   // Fastify's text/plain parser is removed, so any other body is a 415.
@@ -88,13 +89,13 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
 
   // Nest routes Fastify's own errors (unparsable JSON, a body over the limit, an
   // unsupported media type) through this filter too, so they answer problem+json.
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(problems);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
 
   // helmet's own middleware, built once: @fastify/helmet builds it again on every request,
-  // parsing the CSP each time (a twentieth of a quote's CPU).
+  // parsing the CSP each time, which every request would pay for.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
@@ -108,7 +109,7 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
     },
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
-  if (!env.servesApi) fastify.addHook('onRequest', answerOnlyProbes(errorLogger));
+  if (!env.servesApi) fastify.addHook('onRequest', answerOnlyProbes(problems));
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
@@ -129,10 +130,10 @@ class WorkerServesNoApiError extends DomainError {
   }
 }
 
-function answerOnlyProbes(logger: NestLogger) {
+function answerOnlyProbes(problems: ProblemDetailsFilter) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     if (WORKER_PATHS.test(request.url)) return done();
-    sendProblem(new WorkerServesNoApiError(), request, reply, logger);
+    problems.send(new WorkerServesNoApiError(), request, reply);
   };
 }
 
@@ -164,7 +165,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('health', 'Liveness and readiness')
     .addTag('operations', 'Operator tools: a browser session for the queue board at /admin/queues')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
+  return documentErrorCodes(document, APP_ERRORS);
 }

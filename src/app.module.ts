@@ -8,16 +8,17 @@ import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
+import { APP_ERRORS } from './app.errors';
 import { CartJobsModule, CartModule } from './cart';
-import { HealthModule } from './health/health.module';
+import { HealthModule } from './health';
 import { InventoryJobsModule, InventoryModule } from './inventory';
-import { OpsModule } from './ops/ops.module';
-import { outcomeOf } from './ops/request-outcome';
+import { OpsModule, outcomeOf } from './ops';
 import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
+import { ErrorsModule } from './shared/errors';
 import { bullConnectionOptions } from './shared/queue';
 
 @Module({})
@@ -87,6 +88,7 @@ export class AppModule {
           useFactory: () => bullConnectionOptions(env),
         }),
         EventEmitterModule.forRoot(),
+        ErrorsModule.forRoot(APP_ERRORS),
         AuthModule,
         HealthModule,
         ProductsModule,

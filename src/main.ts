@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { createApp } from './app.factory';
-import { LifecycleLogger } from './ops/lifecycle.logger';
-import { MetricsServer } from './ops/metrics.server';
+import { LifecycleLogger, MetricsServer } from './ops';
 import { Env, readEnvironment, validateEnv } from './shared/config';
 import { waitForDatabase } from './shared/database';
 

@@ -23,7 +23,7 @@ export interface Report {
 
 const PEAK_RSS_TARGET_MB = 250;
 
-/** The goals of issue 6, each checked against this run's figures (only for the scenarios that ran). */
+/** The service's performance goals, each checked against this run's figures (only for the scenarios that ran). */
 export function targetsOf(report: Report): Target[] {
   const { scenarios } = report;
   const targets: Target[] = [];

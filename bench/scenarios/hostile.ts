@@ -15,7 +15,7 @@ const SMALL_INVALID: LoadRequest = { method: 'POST', path: '/api/pricing/quotes'
 
 /**
  * Requests an attacker sends to cost the server as much as one request can: a quote of
- * 34,000 lines (986 KB, under the 1 MiB body limit), 100,000 empty objects in an unknown
+ * 34,000 lines (just under the 1 MiB body limit), 100,000 empty objects in an unknown
  * field of a write route, and a quote nested 5,000 levels deep.
  */
 function hostileRequests(ctx: BenchContext): Record<string, LoadRequest> {

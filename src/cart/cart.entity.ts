@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { CartItem } from './cart-item.entity';
+// A type only: the line names its cart at run time, so the two files do not load each other.
+import type { CartItem } from './cart-item.entity';
 
 export const CART_STATUSES = ['ACTIVE', 'CHECKED_OUT'] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
@@ -59,6 +60,6 @@ export class Cart {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @OneToMany(() => CartItem, (item) => item.cart)
+  @OneToMany('CartItem', (item: CartItem) => item.cart)
   items?: CartItem[];
 }

@@ -1,10 +1,26 @@
-import { ConflictError, DomainError, ErrorCode, NotFoundError, ValidationFailedError } from '../shared/errors';
+import { InventoryErrorCode } from '../inventory';
+import {
+  codesOf,
+  ConflictError,
+  DomainError,
+  ErrorDefinitions,
+  NotFoundError,
+  ValidationFailedError,
+} from '../shared/errors';
 import { MAX_CART_LINES } from './cart.entity';
 import { MAX_LINE_QUANTITY } from './cart-item.entity';
 
+/** The cart's own error codes, with the status and OpenAPI title of each. */
+export const CART_ERRORS = {
+  CART_EMPTY: { status: 409, title: 'The cart is empty' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used for another request' },
+} as const satisfies ErrorDefinitions;
+
+export const CartErrorCode = codesOf(CART_ERRORS);
+
 export class CartEmptyError extends DomainError {
   constructor() {
-    super(ErrorCode.CART_EMPTY, 'The cart is empty: add items before checking out');
+    super(CartErrorCode.CART_EMPTY, 'The cart is empty: add items before checking out');
   }
 }
 
@@ -54,7 +70,7 @@ export class CartLinesNotForSaleError extends DomainError {
       `variant ${line.variantId} (${line.requested} requested, ${line.available} available)`;
     const parts = [`no longer sold: ${discontinued.map(describe).join(', ')}`];
     if (short.length > 0) parts.push(`not enough stock: ${short.map(describe).join(', ')}`);
-    super(ErrorCode.INSUFFICIENT_STOCK, `Some lines cannot be sold, ${parts.join('; ')}`, {
+    super(InventoryErrorCode.INSUFFICIENT_STOCK, `Some lines cannot be sold, ${parts.join('; ')}`, {
       lines: [...discontinued, ...short].sort((a, b) => a.variantId - b.variantId),
     });
   }
@@ -63,7 +79,7 @@ export class CartLinesNotForSaleError extends DomainError {
 export class IdempotencyKeyReusedError extends DomainError {
   constructor() {
     super(
-      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      CartErrorCode.IDEMPOTENCY_KEY_REUSED,
       'This Idempotency-Key was already used for a different request; use a new key for a new request',
     );
   }

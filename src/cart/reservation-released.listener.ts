@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { ReservationEvents, ReservationReleasedEvent } from '../inventory';
-import { databaseUnavailableKind } from '../shared/database';
+import { databaseUnavailableKind, isUuid } from '../shared/database';
 import { CartRepository } from './cart.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * When a checkout's reservation is cancelled or expires, the customer gets that cart back
@@ -22,7 +20,7 @@ export class ReservationReleasedListener {
   @OnEvent(ReservationEvents.Released, { async: true, promisify: true })
   async reactivateCart(event: ReservationReleasedEvent): Promise<void> {
     // Inventory's other callers may pass other references; a cart id is a UUID.
-    if (!event.ownerRef || !UUID.test(event.ownerRef)) return;
+    if (!event.ownerRef || !isUuid(event.ownerRef)) return;
     try {
       await this.carts.reactivate(event.ownerRef, event.reservationId);
     } catch (error) {

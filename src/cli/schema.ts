@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Env } from '../shared/config';
-import { buildDataSourceOptions, createDatabaseIfMissing, dropDatabase } from '../shared/database';
+import { buildDataSourceOptions, createDatabaseIfMissing, dropDatabase, withDatabaseName } from '../shared/database';
 
 type DatabaseEnv = Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>;
 
@@ -67,9 +67,8 @@ export async function revertLastMigration(dataSource: DataSource): Promise<strin
  * depend on the state of the database DATABASE_URL names.
  */
 export async function pendingSchemaChanges(env: DatabaseEnv): Promise<SchemaChanges> {
-  const url = new URL(env.DATABASE_URL);
-  url.pathname = `/migration_check_${randomBytes(4).toString('hex')}`;
-  const scratch = { ...env, DATABASE_URL: url.toString() };
+  const scratchName = `migration_check_${randomBytes(4).toString('hex')}`;
+  const scratch = { ...env, DATABASE_URL: withDatabaseName(env.DATABASE_URL, scratchName) };
   try {
     return await withDatabase(scratch, async (dataSource) => {
       await runPendingMigrations(dataSource);

@@ -1,7 +1,13 @@
 export { InventoryJobsModule } from './inventory-jobs.module';
 export { InventoryModule } from './inventory.module';
 export { InventoryService } from './inventory.service';
-export { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';
+export {
+  INVENTORY_ERRORS,
+  InsufficientStockError,
+  InventoryErrorCode,
+  ReservationNotActiveError,
+  ReservationNotFoundError,
+} from './inventory.errors';
 export type { ShortLine } from './inventory.errors';
 export { RESERVATION_STATUSES } from './reservation.entity';
 export type { ReservationStatus } from './reservation.entity';

@@ -1,5 +1,13 @@
-import { ConflictError, DomainError, ErrorCode, NotFoundError } from '../shared/errors';
+import { codesOf, ConflictError, DomainError, ErrorDefinitions, NotFoundError } from '../shared/errors';
 import { ReservationStatus } from './reservation.entity';
+
+/** Inventory's own error codes, with the status and OpenAPI title of each. */
+export const INVENTORY_ERRORS = {
+  INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
+  RESERVATION_NOT_ACTIVE: { status: 409, title: 'The reservation is no longer active' },
+} as const satisfies ErrorDefinitions;
+
+export const InventoryErrorCode = codesOf(INVENTORY_ERRORS);
 
 export interface ShortLine {
   variantId: number;
@@ -11,7 +19,7 @@ export interface ShortLine {
 export class InsufficientStockError extends DomainError {
   constructor(readonly lines: ShortLine[]) {
     super(
-      ErrorCode.INSUFFICIENT_STOCK,
+      InventoryErrorCode.INSUFFICIENT_STOCK,
       `Not enough stock for ${lines.map((line) => `variant ${line.variantId} (${line.requested} requested, ${line.available} available)`).join(', ')}`,
       { lines },
     );
@@ -26,7 +34,7 @@ export class ReservationNotFoundError extends NotFoundError {
 
 export class ReservationNotActiveError extends DomainError {
   constructor(id: string, status: ReservationStatus) {
-    super(ErrorCode.RESERVATION_NOT_ACTIVE, `Reservation ${id} is ${status}, not ACTIVE`, {
+    super(InventoryErrorCode.RESERVATION_NOT_ACTIVE, `Reservation ${id} is ${status}, not ACTIVE`, {
       reservationStatus: status,
     });
   }

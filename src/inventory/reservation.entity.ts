@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Money, moneyColumnTransformer } from '../shared/money';
-import { ReservationItem } from './reservation-item.entity';
+// A type only: the item names its reservation at run time, so the two files do not load each other.
+import type { ReservationItem } from './reservation-item.entity';
 
 export const RESERVATION_STATUSES = ['ACTIVE', 'CONFIRMED', 'CANCELLED', 'EXPIRED'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
@@ -45,6 +46,6 @@ export class Reservation {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @OneToMany(() => ReservationItem, (item) => item.reservation)
+  @OneToMany('ReservationItem', (item: ReservationItem) => item.reservation)
   items?: ReservationItem[];
 }

@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenService } from '../shared/auth';
-import { ForbiddenError, sendProblem, UnauthenticatedError } from '../shared/errors';
+import { ForbiddenError, ProblemDetailsFilter, UnauthenticatedError } from '../shared/errors';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 export const BOARD_COOKIE = 'commerce_queue_board';
@@ -30,11 +30,10 @@ function tokenOf(request: FastifyRequest): string | null {
  */
 @Injectable()
 export class QueueBoardAuth implements OnModuleInit {
-  private readonly logger = new Logger('Errors');
-
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly tokens: TokenService,
+    private readonly problems: ProblemDetailsFilter,
   ) {}
 
   onModuleInit(): void {
@@ -44,7 +43,7 @@ export class QueueBoardAuth implements OnModuleInit {
       if (!request.routeOptions.url?.startsWith(QUEUE_BOARD_PATH)) return;
       const refusal = await this.refusal(request);
       if (!refusal) return;
-      sendProblem(refusal, request, reply, this.logger);
+      this.problems.send(refusal, request, reply);
       return reply;
     });
   }

@@ -2,5 +2,5 @@ export { CatalogService } from './catalog.service';
 export type { VariantView } from './variant.repository';
 export type { CatalogCacheStats } from './catalog.cache';
 export { ProductsModule } from './products.module';
-export { VariantNotFoundError } from './products.errors';
+export { PRODUCTS_ERRORS, VariantNotFoundError } from './products.errors';
 export type { VariantAttributes } from './variant.entity';

@@ -1,4 +1,11 @@
-import { ConflictError, DomainError, ErrorCode, NotFoundError } from '../shared/errors';
+import { codesOf, ConflictError, DomainError, ErrorDefinitions, NotFoundError } from '../shared/errors';
+
+/** The catalog's own error codes, with the status and OpenAPI title of each. */
+export const PRODUCTS_ERRORS = {
+  SKU_TAKEN: { status: 409, title: 'The SKU is already in use' },
+} as const satisfies ErrorDefinitions;
+
+export const ProductsErrorCode = codesOf(PRODUCTS_ERRORS);
 
 export class CategoryNotFoundError extends NotFoundError {
   constructor(id: number) {
@@ -20,7 +27,7 @@ export class VariantNotFoundError extends NotFoundError {
 
 export class SkuTakenError extends DomainError {
   constructor(sku: string) {
-    super(ErrorCode.SKU_TAKEN, `SKU ${sku} is already used by another variant`);
+    super(ProductsErrorCode.SKU_TAKEN, `SKU ${sku} is already used by another variant`);
   }
 }
 

@@ -11,7 +11,7 @@ import { eventually } from '../support/inventory.factory';
 import { unique } from '../support/test-app';
 
 /**
- * The workflow of the issue, every call through the openapi-fetch client typed by the
+ * A shopper's whole workflow, every call through the openapi-fetch client typed by the
  * committed test/client/schema.d.ts. The first test proves that file is what
  * openapi-typescript makes of the live /docs-json, so the types cannot drift from the
  * code: a changed route fails here, and a renamed field fails `npm run build` (tsc

@@ -1,12 +1,11 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Client } from 'pg';
 import * as ts from 'typescript';
-import { validateEnv } from '../../src/shared/config';
 import { dropDatabase, splitDatabaseUrl } from '../../src/shared/database';
+import { siblingDatabaseUrl } from './test-env';
 
 export const root = join(__dirname, '..', '..');
 
@@ -21,8 +20,8 @@ function sourcesUnder(directory: string): string[] {
 /**
  * The app and CLI compiled into `<directory>/dist` in the layout `npm run build` makes
  * (dist/src, dist/migrations). Each file is transpiled on its own, as ts-jest does for
- * these tests, which takes a second where a type-checked build takes half a minute;
- * `npm run build` and lint check the types.
+ * these tests, far quicker than a type-checked build; `npm run build` and lint check
+ * the types.
  */
 export function compileInto(directory: string): void {
   const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
@@ -67,9 +66,7 @@ export function cliIn(directory: string): CliBuild {
 
 /** A database URL on the run's server whose database does not exist yet; `drop` removes it if it came to be. */
 export function freshDatabase(label: string): { url: string; name: string; drop(): Promise<void> } {
-  const url = new URL(validateEnv(process.env).DATABASE_URL);
-  url.pathname = `${url.pathname}_${label}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = siblingDatabaseUrl(label);
   return { url: databaseUrl, name: splitDatabaseUrl(databaseUrl).database, drop: () => dropDatabase(databaseUrl) };
 }
 

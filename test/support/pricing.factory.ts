@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { validateEnv } from '../../src/shared/config';
 import { dropDatabase } from '../../src/shared/database';
 import { startTestApp, TestApp, unique } from './test-app';
 import { createMigratedDatabase } from './test-database';
+import { siblingDatabaseUrl } from './test-env';
 
 export type RuleBody = Record<string, unknown>;
 
@@ -69,9 +69,7 @@ export interface IsolatedDatabase {
  * break the exact prices other test files assert while they run in parallel.
  */
 export async function createIsolatedDatabase(label: string): Promise<IsolatedDatabase> {
-  const url = new URL(validateEnv(process.env).DATABASE_URL);
-  url.pathname = `${url.pathname}_${label}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = siblingDatabaseUrl(label);
   await createMigratedDatabase(validateEnv({ ...process.env, DATABASE_URL: databaseUrl }));
   return { env: { DATABASE_URL: databaseUrl }, drop: () => dropDatabase(databaseUrl) };
 }

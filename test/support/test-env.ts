@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { validateEnv } from '../../src/shared/config';
+import { splitDatabaseUrl, withDatabaseName } from '../../src/shared/database';
 
 /**
  * Settings of one test run: its own database and Redis key prefix, so concurrent runs
@@ -6,11 +8,9 @@ import { randomBytes } from 'node:crypto';
  */
 export function testRunEnv(baseDatabaseUrl: string): Record<string, string> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = new URL(baseDatabaseUrl);
-  databaseUrl.pathname = `/commerce_test_${runId}`;
   return {
     NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: withDatabaseName(baseDatabaseUrl, `commerce_test_${runId}`),
     QUEUE_PREFIX: `test_${runId}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: '0',
@@ -20,4 +20,11 @@ export function testRunEnv(baseDatabaseUrl: string): Record<string, string> {
     MIGRATIONS_RUN: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   };
+}
+
+/** The URL of a database beside the run's own, on its server, named after the run's and `label`. */
+export function siblingDatabaseUrl(label: string): string {
+  const runUrl = validateEnv(process.env).DATABASE_URL;
+  const name = `${splitDatabaseUrl(runUrl).database}_${label}_${randomBytes(3).toString('hex')}`;
+  return withDatabaseName(runUrl, name);
 }

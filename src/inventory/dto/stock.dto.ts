@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { PageDto } from '../../shared/http';
+import { PageDto, trimToNull } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
 import { StockAvailability, StockMovementView } from '../stock.repository';
@@ -10,12 +10,6 @@ import { StockAudit } from '../stock.service';
 /** Reasons an admin may give; the reservation lifecycle records the others itself. */
 export const ADJUSTMENT_REASONS = ['RESTOCK', 'RETURN', 'DAMAGE', 'ADJUSTMENT'] as const satisfies MovementReason[];
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
-
-const trimOrNull = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-};
 
 export class StockLevelDto {
   @ApiProperty({ example: 1 })
@@ -63,7 +57,7 @@ export class CreateAdjustmentDto {
 
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, example: 'Delivery 4711' })
   @IsOptional()
-  @Transform(trimOrNull)
+  @Transform(trimToNull)
   @IsString()
   @MaxLength(500)
   note?: string | null;

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable, MAX_INT_ID, PageDto } from '../../shared/http';
+import { IsOmittable, MAX_INT_ID, PageDto, trim } from '../../shared/http';
 import { Category } from '../category.entity';
-import { trim } from './text';
 
 export class CreateCategoryDto {
   @ApiProperty({ minLength: 1, maxLength: 120, example: 'Clothing' })

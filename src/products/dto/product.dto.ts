@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trim, trimToUndefined } from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Product } from '../product.entity';
 import { Variant } from '../variant.entity';
-import { trim, trimToUndefined } from './text';
 import { VariantDto } from './variant.dto';
 
 export class CreateProductDto {

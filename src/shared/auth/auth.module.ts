@@ -16,7 +16,7 @@ import { JWT_ALGORITHM, TokenService } from './token.service';
         const secret: string = config.get('jwtSecret', { infer: true });
         return {
           // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails)
-          // to parse it as a PEM public key on every verify, a tenth of a checkout's CPU.
+          // to parse it as a PEM public key on every verify, which every request with a token pays.
           secret: createSecretKey(Buffer.from(secret, 'utf8')),
           signOptions: { algorithm: JWT_ALGORITHM },
           verifyOptions: { algorithms: [JWT_ALGORITHM] },

@@ -1,12 +1,18 @@
 import { Client } from 'pg';
+import { SqlState } from './postgres-errors';
+
+/** The URL of another database on the same server, with the same user and options. */
+export function withDatabaseName(databaseUrl: string, database: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
 
 /** Splits a database URL into the URL of the server's maintenance database and the database name. */
 export function splitDatabaseUrl(databaseUrl: string): { serverUrl: string; database: string } {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
   if (!database) throw new Error('DATABASE_URL names no database');
-  url.pathname = '/postgres';
-  return { serverUrl: url.toString(), database };
+  return { serverUrl: withDatabaseName(databaseUrl, 'postgres'), database };
 }
 
 function quoteIdentifier(name: string): string {
@@ -33,7 +39,7 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
       await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
     } catch (error) {
       // Another process created it between the check and the create.
-      if ((error as { code?: string }).code === '42P04') return false;
+      if ((error as { code?: string }).code === SqlState.DUPLICATE_DATABASE) return false;
       throw error;
     }
     return true;

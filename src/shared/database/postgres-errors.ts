@@ -1,10 +1,25 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
+/** The SQLSTATEs (PostgreSQL's error codes, appendix A of its manual) that the service tells apart. */
+export const SqlState = {
+  UNIQUE_VIOLATION: '23505',
+  FOREIGN_KEY_VIOLATION: '23503',
+  CHECK_VIOLATION: '23514',
+  CHARACTER_NOT_IN_REPERTOIRE: '22021',
+  UNTRANSLATABLE_CHARACTER: '22P05',
+  LOCK_NOT_AVAILABLE: '55P03',
+  QUERY_CANCELED: '57014',
+  DUPLICATE_DATABASE: '42P04',
+  INVALID_CATALOG_NAME: '3D000',
+  INVALID_AUTHORIZATION_SPECIFICATION: '28000',
+  INVALID_PASSWORD: '28P01',
+} as const;
+
 /** True when the error is a unique violation of the named constraint or index. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; constraint?: string } | undefined;
-  return driverError?.code === '23505' && driverError.constraint === constraint;
+  return driverError?.code === SqlState.UNIQUE_VIOLATION && driverError.constraint === constraint;
 }
 
 /** Runs the write; a unique violation of `constraint` becomes the domain error `toError` makes. */
@@ -52,8 +67,8 @@ export function databaseUnavailableKind(error: unknown): DatabaseUnavailableKind
   for (const candidate of [error, (error as { driverError?: unknown } | null)?.driverError]) {
     if (!candidate || typeof candidate !== 'object') continue;
     const { code, message } = candidate as { code?: unknown; message?: unknown };
-    if (code === '55P03') return 'LOCK_TIMEOUT';
-    if (code === '57014') return 'STATEMENT_TIMEOUT';
+    if (code === SqlState.LOCK_NOT_AVAILABLE) return 'LOCK_TIMEOUT';
+    if (code === SqlState.QUERY_CANCELED) return 'STATEMENT_TIMEOUT';
     if (typeof code === 'string' && (RETRYABLE_SQLSTATE.test(code) || NETWORK_ERROR_CODES.has(code))) {
       return 'CONNECTION';
     }

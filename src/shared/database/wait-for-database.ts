@@ -1,7 +1,12 @@
 import { Client } from 'pg';
+import { SqlState } from './postgres-errors';
 
 /** Failures that waiting cannot cure: the operator must act (create the database, fix the credentials). */
-const PERMANENT_SQLSTATE = new Set(['3D000', '28000', '28P01']);
+const PERMANENT_SQLSTATE = new Set<string>([
+  SqlState.INVALID_CATALOG_NAME,
+  SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+  SqlState.INVALID_PASSWORD,
+]);
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;
 const ATTEMPT_TIMEOUT_MS = 2_000;

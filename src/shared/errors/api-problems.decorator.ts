@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, ProblemDto } from './problem';
+import { ApiExtraModels, ApiResponse, ApiResponseOptions, getSchemaPath, OpenAPIObject } from '@nestjs/swagger';
+import { ErrorRegistry } from './error-registry';
+import { ERROR_CODE_SCHEMA, PROBLEM_CONTENT_TYPE, ProblemDto } from './problem';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid body, query or path value (VALIDATION_FAILED)',
@@ -28,4 +29,13 @@ export function problemResponse(status: number): ApiResponseOptions {
 /** Documents problem+json answers for the given statuses, so generated clients type errors too. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(ApiExtraModels(ProblemDto), ...statuses.map((status) => ApiResponse(problemResponse(status))));
+}
+
+/** Lists the registry's codes in the schema that every problem's `code` refers to. */
+export function documentErrorCodes(document: OpenAPIObject, registry: ErrorRegistry): OpenAPIObject {
+  const schemas = {
+    [ERROR_CODE_SCHEMA]: { type: 'string' as const, enum: registry.codes },
+    ...document.components?.schemas,
+  };
+  return { ...document, components: { ...document.components, schemas } };
 }

@@ -7,11 +7,12 @@ export interface FieldError {
 
 /**
  * A rule of the domain was broken. Services throw these (never HTTP exceptions); the
- * global filter turns them into problem+json with the code's status.
+ * global filter turns them into problem+json with the code's status. The code is one of
+ * the kernel's (ErrorCode) or one its module declares in its `<module>.errors.ts`.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: string,
     message: string,
     /** Extra members of the problem body, e.g. `lines` of INSUFFICIENT_STOCK. */
     readonly extensions: Record<string, unknown> = {},

@@ -1,9 +1,10 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { QueryFailedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+import { APP_ERRORS } from '../../app.errors';
 import { DomainError, NotFoundError, RateLimitedError, ValidationFailedError } from './domain-error';
-import { ErrorCode } from './error-codes';
-import { mapErrorToProblem } from './problem.mapper';
+import { problemMapper } from './problem.mapper';
 
+const mapErrorToProblem = problemMapper(APP_ERRORS);
 const context = { instance: '/api/things', requestId: 'req-1' };
 
 function queryFailed(code: string): QueryFailedError {
@@ -12,7 +13,7 @@ function queryFailed(code: string): QueryFailedError {
 
 describe(mapErrorToProblem.name, () => {
   it('keeps the code, detail and extensions of a domain error', () => {
-    const error = new DomainError(ErrorCode.INSUFFICIENT_STOCK, 'Variant 1 is short', { lines: [{ variantId: 1 }] });
+    const error = new DomainError('INSUFFICIENT_STOCK', 'Variant 1 is short', { lines: [{ variantId: 1 }] });
 
     const { problem, unexpected } = mapErrorToProblem(error, context);
 
@@ -30,7 +31,7 @@ describe(mapErrorToProblem.name, () => {
   });
 
   it('never lets an extension replace a standard member such as the status', () => {
-    const error = new DomainError(ErrorCode.RESERVATION_NOT_ACTIVE, 'gone', { status: 'CANCELLED', code: 'X' });
+    const error = new DomainError('RESERVATION_NOT_ACTIVE', 'gone', { status: 'CANCELLED', code: 'X' });
 
     const { problem } = mapErrorToProblem(error, context);
 

@@ -1,8 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { databaseUnavailableKind, DatabaseUnavailableKind } from '../database/postgres-errors';
+import { databaseUnavailableKind, DatabaseUnavailableKind, SqlState } from '../database/postgres-errors';
 import { DomainError } from './domain-error';
-import { ERROR_DEFINITIONS, ErrorCode, errorCodeForStatus } from './error-codes';
+import { ErrorCode, errorCodeForStatus } from './error-codes';
+import { ErrorRegistry } from './error-registry';
 import { buildProblem, Problem } from './problem';
 
 export interface RequestContext {
@@ -40,12 +41,6 @@ interface PluginClientError {
   statusCode: number;
 }
 
-const PG_UNIQUE_VIOLATION = '23505';
-const PG_FOREIGN_KEY_VIOLATION = '23503';
-const PG_CHECK_VIOLATION = '23514';
-const PG_CHARACTER_NOT_IN_REPERTOIRE = '22021';
-const PG_UNTRANSLATABLE_CHARACTER = '22P05';
-
 function isFastifyError(error: unknown): error is FastifyError {
   const candidate = error as Partial<FastifyError> | null;
   return (
@@ -66,66 +61,79 @@ function httpExceptionDetail(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
+export type ProblemMapper = (error: unknown, context: RequestContext) => MappedProblem;
+
 /**
- * Maps anything thrown while serving a request to a problem body. Only errors the
- * request caused say what went wrong; every other error becomes INTERNAL, whose
- * details go to the log, never to the client.
+ * The mapper of anything thrown while serving a request to a problem body, with the status
+ * and title `registry` gives each code. Only errors the request caused say what went wrong;
+ * every other error becomes INTERNAL, whose details go to the log, never to the client.
  */
-export function mapErrorToProblem(error: unknown, context: RequestContext): MappedProblem {
-  if (error instanceof DomainError) {
-    return { problem: buildProblem(error.code, error.message, context, error.extensions), unexpected: false };
-  }
-  if (error instanceof HttpException) {
-    const status = error.getStatus();
-    const code = errorCodeForStatus(status);
-    if (code === ErrorCode.SERVICE_UNAVAILABLE) {
-      // Terminus' readiness answer: keep which dependency is down.
-      const checks = (error.getResponse() as { details?: unknown }).details;
-      const detail = 'A dependency of the service does not answer';
+export function problemMapper(registry: ErrorRegistry): ProblemMapper {
+  return function mapErrorToProblem(error, context) {
+    const problemOf = (code: ErrorCode, detail: string, extensions?: Record<string, unknown>) =>
+      buildProblem(code, registry.definitionOf(code), detail, context, extensions);
+    if (error instanceof DomainError) {
+      const definition = registry.definitionOf(error.code);
+      // A code that no composed module declares is a bug: it ends as INTERNAL below, and is logged.
+      if (definition) {
+        return {
+          problem: buildProblem(error.code, definition, error.message, context, error.extensions),
+          unexpected: false,
+        };
+      }
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = errorCodeForStatus(status);
+      if (code === ErrorCode.SERVICE_UNAVAILABLE) {
+        // Terminus' readiness answer: keep which dependency is down.
+        const checks = (error.getResponse() as { details?: unknown }).details;
+        const detail = 'A dependency of the service does not answer';
+        return {
+          problem: problemOf(code, detail, checks ? { checks } : {}),
+          unexpected: false,
+          retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        };
+      }
+      if (code !== ErrorCode.INTERNAL) {
+        return { problem: problemOf(code, httpExceptionDetail(error)), unexpected: false };
+      }
+    }
+    if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {
+      const code = errorCodeForStatus(error.statusCode);
+      return { problem: problemOf(code, error.message), unexpected: false };
+    }
+    if (isPluginClientError(error)) {
+      // Its message was not written for clients (it may name a file); the status says enough.
+      const code = errorCodeForStatus(error.statusCode);
+      return { problem: problemOf(code, registry.definitionOf(code).title), unexpected: false };
+    }
+    const unavailable = databaseUnavailableKind(error);
+    if (unavailable) {
+      const detail = DATABASE_UNAVAILABLE_DETAIL[unavailable];
       return {
-        problem: buildProblem(code, detail, context, checks ? { checks } : {}),
+        problem: problemOf(ErrorCode.SERVICE_UNAVAILABLE, detail, { reason: unavailable }),
         unexpected: false,
         retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
       };
     }
-    if (code !== ErrorCode.INTERNAL) {
-      return { problem: buildProblem(code, httpExceptionDetail(error), context), unexpected: false };
+    if (error instanceof QueryFailedError) {
+      // Services check their rules first; these answer the races those checks cannot see.
+      const pgCode = (error.driverError as { code?: string } | undefined)?.code;
+      if (pgCode === SqlState.UNIQUE_VIOLATION) {
+        const detail = 'The request conflicts with an existing resource';
+        return { problem: problemOf(ErrorCode.CONFLICT, detail), unexpected: false };
+      }
+      if (pgCode === SqlState.CHARACTER_NOT_IN_REPERTOIRE || pgCode === SqlState.UNTRANSLATABLE_CHARACTER) {
+        const detail = 'The request holds a character that cannot be stored (such as U+0000)';
+        return { problem: problemOf(ErrorCode.VALIDATION_FAILED, detail), unexpected: false };
+      }
+      if (pgCode === SqlState.FOREIGN_KEY_VIOLATION || pgCode === SqlState.CHECK_VIOLATION) {
+        const detail = 'The request conflicts with the current state of a related resource';
+        return { problem: problemOf(ErrorCode.CONFLICT, detail), unexpected: false };
+      }
     }
-  }
-  if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {
-    const code = errorCodeForStatus(error.statusCode);
-    return { problem: buildProblem(code, error.message, context), unexpected: false };
-  }
-  if (isPluginClientError(error)) {
-    // Its message was not written for clients (it may name a file); the status says enough.
-    const code = errorCodeForStatus(error.statusCode);
-    return { problem: buildProblem(code, ERROR_DEFINITIONS[code].title, context), unexpected: false };
-  }
-  const unavailable = databaseUnavailableKind(error);
-  if (unavailable) {
-    const detail = DATABASE_UNAVAILABLE_DETAIL[unavailable];
-    return {
-      problem: buildProblem(ErrorCode.SERVICE_UNAVAILABLE, detail, context, { reason: unavailable }),
-      unexpected: false,
-      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
-    };
-  }
-  if (error instanceof QueryFailedError) {
-    // Services check their rules first; these answer the races those checks cannot see.
-    const pgCode = (error.driverError as { code?: string } | undefined)?.code;
-    if (pgCode === PG_UNIQUE_VIOLATION) {
-      const detail = 'The request conflicts with an existing resource';
-      return { problem: buildProblem(ErrorCode.CONFLICT, detail, context), unexpected: false };
-    }
-    if (pgCode === PG_CHARACTER_NOT_IN_REPERTOIRE || pgCode === PG_UNTRANSLATABLE_CHARACTER) {
-      const detail = 'The request holds a character that cannot be stored (such as U+0000)';
-      return { problem: buildProblem(ErrorCode.VALIDATION_FAILED, detail, context), unexpected: false };
-    }
-    if (pgCode === PG_FOREIGN_KEY_VIOLATION || pgCode === PG_CHECK_VIOLATION) {
-      const detail = 'The request conflicts with the current state of a related resource';
-      return { problem: buildProblem(ErrorCode.CONFLICT, detail, context), unexpected: false };
-    }
-  }
-  const detail = `An unexpected error occurred; quote request id ${context.requestId} when reporting it`;
-  return { problem: buildProblem(ErrorCode.INTERNAL, detail, context), unexpected: true };
+    const detail = `An unexpected error occurred; quote request id ${context.requestId} when reporting it`;
+    return { problem: problemOf(ErrorCode.INTERNAL, detail), unexpected: true };
+  };
 }

@@ -1,8 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ERROR_DEFINITIONS, ErrorCode } from './error-codes';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ErrorCode, ErrorDefinition } from './error-codes';
 import { FieldError } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The OpenAPI schema that lists every error code. */
+export const ERROR_CODE_SCHEMA = 'ErrorCode';
 
 export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'basePrice' })
@@ -26,8 +29,9 @@ export class ProblemDto {
   @ApiProperty({ example: 'name must be shorter than or equal to 200 characters' })
   detail!: string;
 
-  @ApiProperty({ enum: Object.values(ErrorCode), enumName: 'ErrorCode', example: ErrorCode.VALIDATION_FAILED })
-  code!: ErrorCode;
+  // The codes are the application's (see documentErrorCodes), which the kernel does not know.
+  @ApiProperty({ allOf: [{ $ref: getSchemaPath(ERROR_CODE_SCHEMA) }], example: ErrorCode.VALIDATION_FAILED })
+  code!: string;
 
   @ApiProperty({ description: 'The request path', example: '/api/products' })
   instance!: string;
@@ -41,17 +45,17 @@ export class ProblemDto {
 
 export type Problem = Omit<ProblemDto, 'errors'> & { errors?: FieldError[] } & Record<string, unknown>;
 
-export function problemType(code: ErrorCode): string {
+export function problemType(code: string): string {
   return `urn:problem-type:commerce:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
 export function buildProblem(
-  code: ErrorCode,
+  code: string,
+  { status, title }: ErrorDefinition,
   detail: string,
   context: { instance: string; requestId: string },
   extensions: Record<string, unknown> = {},
 ): Problem {
-  const { status, title } = ERROR_DEFINITIONS[code];
   // Extensions come first: an extension can never replace a standard member such as `status`.
   return { ...extensions, type: problemType(code), title, status, detail, code, ...context };
 }

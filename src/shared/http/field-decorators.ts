@@ -15,3 +15,21 @@ export const IntegerQuery = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value,
   );
+
+/** A class-transformer step that trims a string input, and turns one left empty into `empty`. */
+function trimmed<T>(empty: T) {
+  return ({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    return text === '' ? empty : text;
+  };
+}
+
+/** Trims surrounding whitespace of a string input (`@Transform(trim)`); other values pass to validation as they are. */
+export const trim = trimmed('');
+
+/** Trims a query string; an empty one counts as not given (a cleared search box). */
+export const trimToUndefined = trimmed(undefined);
+
+/** Trims a field that may be cleared; an empty one is null, which clears it. */
+export const trimToNull = trimmed(null);

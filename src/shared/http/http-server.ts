@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Env } from '../config';
-import { buildProblem, errorCodeForStatus, PROBLEM_CONTENT_TYPE } from '../errors';
+import { buildProblem, errorCodeForStatus, GENERIC_ERRORS, PROBLEM_CONTENT_TYPE } from '../errors';
 
 /** The default for every route; routes whose bodies are small set their own (see RouteLimits). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -44,7 +44,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   const status = statusOfClientError(error.code);
   const code = errorCodeForStatus(status);
   const requestId = randomUUID();
-  const body = JSON.stringify(buildProblem(code, STATUS_CODES[status] ?? 'Bad request', { instance: '', requestId }));
+  const detail = STATUS_CODES[status] ?? 'Bad request';
+  const body = JSON.stringify(buildProblem(code, GENERIC_ERRORS[code], detail, { instance: '', requestId }));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nX-Request-Id: ${requestId}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
+import { isUuid } from '../database';
 import { ValidationFailedError } from '../errors';
 
 /** Largest value of a PostgreSQL `integer` column, the type of every catalog id. */
@@ -24,15 +25,13 @@ export class IntIdPipe implements PipeTransform<string, number> {
 export const ApiIntIdParam = (name = 'id') =>
   ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_INT_ID } });
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Parses a UUID from the path (cart, cart item and reservation ids), lower-cased. */
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
   constructor(private readonly field = 'id') {}
 
   transform(value: string): string {
-    if (!UUID_PATTERN.test(value)) {
+    if (!isUuid(value)) {
       const message = `${this.field} must be a UUID`;
       throw new ValidationFailedError(message, [{ field: this.field, message }]);
     }

@@ -1,0 +1,7 @@
+import { CART_ERRORS } from './cart';
+import { INVENTORY_ERRORS } from './inventory';
+import { PRODUCTS_ERRORS } from './products';
+import { ErrorRegistry } from './shared/errors';
+
+/** Every code the API answers with: the kernel's generic ones, then each module's own. */
+export const APP_ERRORS = ErrorRegistry.compose(PRODUCTS_ERRORS, INVENTORY_ERRORS, CART_ERRORS);
