@@ -101,9 +101,9 @@ const CART_RESPONSES: Record<
   removeCartItem: { success: ['204', null], errors: ['400', '401', '404'] },
   // 200: a checkout repeated without a key answers the reservation the last one still holds.
   checkoutCart: {
-    success: ['201', 'ReservationDto'],
+    success: ['201', 'CheckoutDto'],
     errors: ['400', '401', '409', '422'],
-    replay: ['200', 'ReservationDto'],
+    replay: ['200', 'CheckoutDto'],
   },
 };
 const IDEMPOTENT_OPERATION_IDS = ['addCartItem', 'checkoutCart'];

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CUSTOMER_TIERS, CustomerTier } from '../../shared/auth';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trim } from '../../shared/http';
 import { Money } from '../../shared/money';
 import {
   EFFECT_TYPES,
@@ -36,8 +36,6 @@ export const MAX_PRIORITY = 1_000_000;
 const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_TIME_MESSAGE = '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-11-27T00:00:00Z';
 const EFFECT_VALUE_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** A non-negative decimal with at most two decimals, as a string or a JSON number; its range depends on the effect type. */
 function IsEffectValue(): PropertyDecorator {

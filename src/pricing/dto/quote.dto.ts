@@ -10,7 +10,7 @@ import type { PriceQuote } from '../pricing.service';
 import { BooleanQuery } from './query';
 
 export const MAX_QUOTE_LINES = 100;
-/** 100 lines with the longest ids and quantities take about 5 KB; room for pretty-printing. */
+/** Several times what 100 lines with the longest ids and quantities take, so pretty-printed JSON fits too. */
 export const QUOTE_BODY_LIMIT_BYTES = 32 * 1024;
 
 export class QuotePriceQueryDto {
