@@ -1,5 +1,6 @@
-// Three projects over one ts-jest setup: `unit` (pure code beside the sources), `e2e` (the
-// real app over HTTP) and `faults` (dependencies stopped and killed, on servers of their own).
+// Four projects over one ts-jest setup: `unit` (pure code beside the sources), `medium`
+// (services with their real modules against the run's PostgreSQL and Redis), `e2e` (the
+// HTTP contract) and `faults` (dependencies stopped and killed, on servers of their own).
 const tsJest = {
   '^.+\\.ts$': [
     'ts-jest',
@@ -30,7 +31,7 @@ function project(displayName, roots, testRegex, extra = {}) {
   };
 }
 
-// One database and Redis prefix per run, shared by the e2e files.
+// One database and Redis prefix per run, shared by the medium and e2e files.
 const runDatabase = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
@@ -40,6 +41,10 @@ const failOnUnhandledRejections = { testEnvironment: '<rootDir>/test/support/tes
 module.exports = {
   projects: [
     project('unit', ['<rootDir>/src'], '\\.spec\\.ts$', failOnUnhandledRejections),
+    project('medium', ['<rootDir>/test/medium'], '\\.medium-spec\\.ts$', {
+      ...runDatabase,
+      ...failOnUnhandledRejections,
+    }),
     project('e2e', ['<rootDir>/test/e2e'], '\\.e2e-spec\\.ts$', { ...runDatabase, ...failOnUnhandledRejections }),
     project('faults', ['<rootDir>/test/faults'], '\\.fault-spec\\.ts$'),
   ],

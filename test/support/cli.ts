@@ -1,12 +1,10 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Client } from 'pg';
 import * as ts from 'typescript';
-import { validateEnv } from '../../src/shared/config';
-import { dropDatabase, splitDatabaseUrl } from '../../src/shared/database';
+import { splitDatabaseUrl } from '../../src/shared/database';
 
 export const root = join(__dirname, '..', '..');
 
@@ -63,14 +61,6 @@ export function cliIn(directory: string): CliBuild {
       }),
     remove: () => rmSync(directory, { recursive: true, force: true }),
   };
-}
-
-/** A database URL on the run's server whose database does not exist yet; `drop` removes it if it came to be. */
-export function freshDatabase(label: string): { url: string; name: string; drop(): Promise<void> } {
-  const url = new URL(validateEnv(process.env).DATABASE_URL);
-  url.pathname = `${url.pathname}_${label}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = url.toString();
-  return { url: databaseUrl, name: splitDatabaseUrl(databaseUrl).database, drop: () => dropDatabase(databaseUrl) };
 }
 
 export async function databaseExists(databaseUrl: string): Promise<boolean> {
