@@ -7,8 +7,8 @@ import { startQuietTestApp, TestApp, unique } from '../support/test-app';
 
 /**
  * The Idempotency-Key of POST /api/cart/checkout and POST /api/cart/items: replays,
- * reuse with another request, scoping to the customer, failed requests, validation of
- * the header, and the expiry and purge of keys.
+ * reuse with another request, scoping to the customer, failed requests and validation of
+ * the header. Expired keys: cart-idempotency-expiry.e2e-spec.ts; their purge: test/medium.
  */
 const REPLAYED = 'idempotent-replayed';
 
