@@ -1,6 +1,8 @@
-import { addItem, checkout, newCustomer } from '../support/cart.factory';
-import { createStockedVariant, eventually, ledgerOf, stockOf } from '../support/inventory.factory';
-import { createIsolatedDatabase, IsolatedDatabase } from '../support/pricing.factory';
+import { addItem, checkout } from '../support/cart.factory';
+import { newCustomer } from '../support/customer.factory';
+import { ledgerOf, newStockedVariant, stockOf } from '../support/inventory.factory';
+import { eventually } from '../support/wait';
+import { createIsolatedDatabase, IsolatedDatabase } from '../support/test-database';
 import { expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -30,7 +32,7 @@ describe('APP_ROLE', () => {
   });
 
   it('an api process serves the API and enqueues the expiry, which only a worker process runs', async () => {
-    const variant = await createStockedVariant(api, 5);
+    const variant = await newStockedVariant(api, { onHand: 5 });
     const customer = newCustomer(api);
     await addItem(api, customer, variant.id, 2).expect(201);
     const reservation = await checkout(api, customer).expect(201);

@@ -1,17 +1,18 @@
 import { Response } from 'supertest';
-import {
-  addItem,
-  checkout,
-  Customer,
-  fillCart,
-  getCart,
-  newCustomer,
-  reservationsOf,
-  updateItem,
-} from '../support/cart.factory';
-import { auditDrift, createStockedVariant, ledgerOf, StockedVariant, stockOf } from '../support/inventory.factory';
+import { addItem, checkout, fillCart, getCart, updateItem } from '../support/cart.factory';
+import { newCustomer } from '../support/customer.factory';
+import { auditDrift, ledgerOf, newStockedVariant, StockedVariant, stockOf } from '../support/inventory.factory';
 import { expectProblem } from '../support/problem';
-import { startTestApp, TestApp, unique } from '../support/test-app';
+import {
+  activeCartsOf,
+  activeReservationsOf,
+  cartRowsOf,
+  checkedOutCartsOf,
+  reservationCountOf,
+  reservationsOf,
+} from '../support/rows';
+import { startQuietTestApp, TestApp, unique } from '../support/test-app';
+import { sleep } from '../support/wait';
 
 /**
  * Races on carts and checkout over HTTP against the real app (PostgreSQL row locks, the
@@ -23,12 +24,7 @@ describe('cart under concurrency', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // A queue of its own and a far sweep: nothing but these tests moves these reservations.
-    t = await startTestApp({
-      DATABASE_POOL_SIZE: '20',
-      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}:cart-concurrency`,
-      RESERVATION_SWEEP_SECONDS: '3600',
-    });
+    t = await startQuietTestApp('cart-concurrency', { DATABASE_POOL_SIZE: '20' });
   });
 
   afterAll(async () => {
@@ -47,8 +43,6 @@ describe('cart under concurrency', () => {
     expect(failed).toEqual([]);
   }
 
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
   /** How many answers had each status, e.g. `{ 201: 50, 409: 150 }`. */
   function countStatuses(responses: Response[]): Record<number, number> {
     const counts: Record<number, number> = {};
@@ -56,41 +50,10 @@ describe('cart under concurrency', () => {
     return counts;
   }
 
-  /** ACTIVE reservations (in the database) holding the variant. */
-  async function activeReservationsOf(variantId: number): Promise<{ id: string; quantity: number }[]> {
-    return t.dataSource.query(
-      `SELECT r.id, i.quantity FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
-        WHERE i.variant_id = $1 AND r.status = 'ACTIVE'`,
-      [variantId],
-    );
-  }
-
-  /** Every cart of the customer in the database, whatever its status. */
-  async function cartsOf(customer: Customer): Promise<{ id: string; status: string; reservation_id: string | null }[]> {
-    return t.dataSource.query('SELECT id, status, reservation_id FROM carts WHERE customer_id = $1', [customer.sub]);
-  }
-
-  /** How many reservations, of any status, the customers hold in the database. */
-  async function reservationCountOf(customers: Customer[]): Promise<number> {
-    const [{ count }] = await t.dataSource.query(
-      'SELECT count(*)::int AS count FROM reservations WHERE owner_id = ANY($1)',
-      [customers.map((customer) => customer.sub)],
-    );
-    return count as number;
-  }
-
-  async function activeCartCount(customer: Customer): Promise<number> {
-    const [{ count }] = await t.dataSource.query(
-      `SELECT count(*)::int AS count FROM carts WHERE customer_id = $1 AND status = 'ACTIVE'`,
-      [customer.sub],
-    );
-    return count as number;
-  }
-
   it('lets exactly 50 of 200 customers racing for 50 units check out, and leaves the 150 others’ carts as they were', async () => {
     const CUSTOMERS = 200;
     const UNITS = 50;
-    const variant = await createStockedVariant(t, UNITS);
+    const variant = await newStockedVariant(t, { onHand: UNITS });
     const customers = Array.from({ length: CUSTOMERS }, () => newCustomer(t));
     // Adding checks availability but reserves nothing, so every one of the 200 adds succeeds.
     await Promise.all(customers.map((customer) => addItem(t, customer, variant.id, 1).expect(201)));
@@ -123,7 +86,7 @@ describe('cart under concurrency', () => {
       reserved: UNITS,
       available: 0,
     });
-    const active = await activeReservationsOf(variant.id);
+    const active = await activeReservationsOf(t, variant.id);
     expect(active).toHaveLength(UNITS);
     expect(new Set(active.map((reservation) => reservation.id))).toEqual(
       new Set(responses.filter((response) => response.status === 201).map((response) => response.body.id)),
@@ -137,15 +100,12 @@ describe('cart under concurrency', () => {
       expect(body).toMatchObject({ id: cartIds[customers.indexOf(losers[index])], status: 'ACTIVE' });
       expect(body.items).toEqual([expect.objectContaining({ variantId: variant.id, quantity: 1 })]);
     });
-    expect(await reservationCountOf(losers)).toBe(0);
+    expect(await reservationCountOf(t, losers)).toBe(0);
     // A winner's cart is checked out, pointing at the reservation it got; GET /api/cart answers an empty cart.
     const winnerCarts = await Promise.all(winners.map((customer) => getCart(t, customer).expect(200)));
     for (const { body } of winnerCarts) expect(body).toMatchObject({ id: null, items: [] });
-    expect(await reservationCountOf(winners)).toBe(UNITS);
-    const checkedOut: { customer_id: string; id: string; reservation_id: string }[] = await t.dataSource.query(
-      `SELECT customer_id, id, reservation_id FROM carts WHERE customer_id = ANY($1) AND status = 'CHECKED_OUT'`,
-      [winners.map((customer) => customer.sub)],
-    );
+    expect(await reservationCountOf(t, winners)).toBe(UNITS);
+    const checkedOut = await checkedOutCartsOf(t, winners);
     expect(checkedOut.map((cart) => cart.customer_id).sort()).toEqual(winners.map((customer) => customer.sub).sort());
     for (const cart of checkedOut) {
       const index = customers.findIndex((customer) => customer.sub === cart.customer_id);
@@ -155,7 +115,7 @@ describe('cart under concurrency', () => {
 
   it('checks out 40 three-line carts over shared variants, filled in opposite orders, without a deadlock', async () => {
     const CUSTOMERS = 40;
-    const variants = await Promise.all([1, 2, 3].map(() => createStockedVariant(t, 1000)));
+    const variants = await Promise.all([1, 2, 3].map(() => newStockedVariant(t, { onHand: 1000 })));
     // A different quantity per variant, so a line reserved against the wrong variant shows.
     const quantityOf = new Map(variants.map((variant, index) => [variant.id, index + 1]));
     const ascending = [...variants].sort((a, b) => a.id - b.id);
@@ -191,13 +151,13 @@ describe('cart under concurrency', () => {
     for (const variant of variants) {
       const reserved = CUSTOMERS * quantityOf.get(variant.id)!;
       expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 1000, reserved, available: 1000 - reserved });
-      expect(await activeReservationsOf(variant.id)).toHaveLength(CUSTOMERS);
+      expect(await activeReservationsOf(t, variant.id)).toHaveLength(CUSTOMERS);
     }
   });
 
   it('checks the same cart out once when two checkouts without an Idempotency-Key race', async () => {
     const ROUNDS = 10;
-    const variant = await createStockedVariant(t, 1000);
+    const variant = await newStockedVariant(t, { onHand: 1000 });
     const outcomes: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const customer = newCustomer(t);
@@ -225,12 +185,12 @@ describe('cart under concurrency', () => {
       expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: null, items: [] });
     }
     expect(outcomes).toHaveLength(ROUNDS);
-    expect(await activeReservationsOf(variant.id)).toHaveLength(ROUNDS);
+    expect(await activeReservationsOf(t, variant.id)).toHaveLength(ROUNDS);
   });
 
   it('answers 10 simultaneous checkouts with one Idempotency-Key with one reservation, replayed 9 times', async () => {
     const N = 10;
-    const variant = await createStockedVariant(t, 100);
+    const variant = await newStockedVariant(t, { onHand: 100 });
     const customer = newCustomer(t);
     await fillCart(t, customer, [{ variantId: variant.id, quantity: 4 }]);
     const key = unique('checkout-key');
@@ -265,7 +225,7 @@ describe('cart under concurrency', () => {
     const NEW = 5;
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
-      const variant = await createStockedVariant(t, 100);
+      const variant = await newStockedVariant(t, { onHand: 100 });
       const customer = newCustomer(t);
       const { body: line } = await addItem(t, customer, variant.id, OLD).expect(201);
       // Both requests are in flight together; the checkout is sent up to 40 ms after the edit in
@@ -314,7 +274,7 @@ describe('cart under concurrency', () => {
 
   describe('concurrent adds by one customer', () => {
     it('opens exactly one cart for 10 parallel first adds of different variants, holding all 10 lines', async () => {
-      const variants = await Promise.all(Array.from({ length: 10 }, () => createStockedVariant(t, 50)));
+      const variants = await Promise.all(Array.from({ length: 10 }, () => newStockedVariant(t, { onHand: 50 })));
       const customer = newCustomer(t);
 
       const responses = await Promise.all(
@@ -323,8 +283,8 @@ describe('cart under concurrency', () => {
 
       expectNoServerError(responses);
       expect(countStatuses(responses)).toEqual({ 201: 10 });
-      expect(await activeCartCount(customer)).toBe(1);
-      expect(await cartsOf(customer)).toHaveLength(1);
+      expect(await activeCartsOf(t, customer)).toHaveLength(1);
+      expect(await cartRowsOf(t, customer)).toHaveLength(1);
       const { body: cart } = await getCart(t, customer).expect(200);
       expect(cart.items).toHaveLength(10);
       const held = cart.items.map((item: { variantId: number; quantity: number }) => [item.variantId, item.quantity]);
@@ -339,7 +299,7 @@ describe('cart under concurrency', () => {
       ['a customer without a cart', false],
       ['a cart that already holds the line', true],
     ])('loses no unit when 10 parallel adds of the same variant hit %s', async (_name, existing) => {
-      const variant = await createStockedVariant(t, 100);
+      const variant = await newStockedVariant(t, { onHand: 100 });
       const customer = newCustomer(t);
       const before = existing ? 1 : 0;
       if (existing) await addItem(t, customer, variant.id, 1).expect(201);
@@ -356,7 +316,7 @@ describe('cart under concurrency', () => {
       expect(added.map((response) => response.body.quantity as number).sort((a, b) => a - b)).toEqual(
         Array.from({ length: added.length }, (_, index) => before + index + 1),
       );
-      expect(await activeCartCount(customer)).toBe(1);
+      expect(await activeCartsOf(t, customer)).toHaveLength(1);
       const { body: cart } = await getCart(t, customer).expect(200);
       expect(cart.items).toEqual([expect.objectContaining({ variantId: variant.id, quantity: before + added.length })]);
     });

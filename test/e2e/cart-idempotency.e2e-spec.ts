@@ -1,41 +1,16 @@
-import { getQueueToken } from '@nestjs/bull';
-import type { Queue } from 'bull';
-import { IdempotencyService } from '../../src/cart/idempotency.service';
-import { addItem, checkout, Customer, getCart, newCustomer, reservationsOf } from '../support/cart.factory';
-import { auditDrift, createStockedVariant, setStock, stockOf, StockedVariant } from '../support/inventory.factory';
+import { addItem, checkout, getCart } from '../support/cart.factory';
+import { Customer, newCustomer } from '../support/customer.factory';
+import { auditDrift, newStockedVariant, setStock, stockOf, StockedVariant } from '../support/inventory.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
-import { startIsolatedTestApp } from '../support/pricing.factory';
-import { startTestApp, TestApp, unique } from '../support/test-app';
+import { cartStatusesOf, idempotencyKeysOf, reservationsOf } from '../support/rows';
+import { startQuietTestApp, TestApp, unique } from '../support/test-app';
 
 /**
  * The Idempotency-Key of POST /api/cart/checkout and POST /api/cart/items: replays,
- * reuse with another request, scoping to the customer, failed requests, validation of
- * the header, and the expiry and purge of keys.
+ * reuse with another request, scoping to the customer, failed requests and validation of
+ * the header. Expired keys: cart-idempotency-expiry.e2e-spec.ts; their purge: test/medium.
  */
-const queuePrefix = (name: string) => `${process.env.QUEUE_PREFIX}:${name}`;
 const REPLAYED = 'idempotent-replayed';
-const PURGE_JOB = 'purge-idempotency-keys';
-const CART_MAINTENANCE_QUEUE = 'cart-maintenance';
-
-interface KeyRow {
-  key: string;
-  response_status: number | null;
-}
-
-/** The idempotency keys stored for the customer, in the order they were created. */
-function keysOf(t: TestApp, customer: Customer): Promise<KeyRow[]> {
-  return t.dataSource.query(
-    'SELECT key, response_status FROM idempotency_keys WHERE customer_id = $1 ORDER BY created_at, key',
-    [customer.sub],
-  );
-}
-
-/** The customer's carts in the database, oldest first. */
-function cartsOf(t: TestApp, customer: Customer): Promise<{ id: string; status: string }[]> {
-  return t.dataSource.query('SELECT id, status FROM carts WHERE customer_id = $1 ORDER BY created_at, id', [
-    customer.sub,
-  ]);
-}
 
 /** POST /api/cart/items with a raw JSON text, so the order of its fields is the test's. */
 function addItemRaw(t: TestApp, customer: Customer, json: string, idempotencyKey: string) {
@@ -47,14 +22,11 @@ function addItemRaw(t: TestApp, customer: Customer, json: string, idempotencyKey
     .send(json);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('Idempotency-Key on the cart', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // A queue of its own and a far sweep: only the tests move these reservations.
-    t = await startTestApp({ QUEUE_PREFIX: queuePrefix('cart-idempotency'), RESERVATION_SWEEP_SECONDS: '3600' });
+    t = await startQuietTestApp('cart-idempotency');
   });
 
   afterAll(async () => {
@@ -68,7 +40,7 @@ describe('Idempotency-Key on the cart', () => {
     quantity: number,
   ): Promise<{ customer: Customer; variant: StockedVariant; cartId: string }> => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, onHand);
+    const variant = await newStockedVariant(t, { onHand });
     await addItem(t, customer, variant.id, quantity).expect(201);
     const cart = await getCart(t, customer).expect(200);
     return { customer, variant, cartId: cart.body.id as string };
@@ -102,7 +74,7 @@ describe('Idempotency-Key on the cart', () => {
       expect(await reservationsOf(t, customer)).toEqual([
         expect.objectContaining({ id: first.body.id, status: 'ACTIVE' }),
       ]);
-      expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
     });
 
     it('replays after the cart is checked out and after a new cart was started: that cart stays untouched', async () => {
@@ -129,7 +101,7 @@ describe('Idempotency-Key on the cart', () => {
         status: 'ACTIVE',
         items: [expect.objectContaining({ id: added.body.id, quantity: 1 })],
       });
-      expect(await cartsOf(t, customer)).toEqual([
+      expect(await cartStatusesOf(t, customer)).toEqual([
         { id: cartId, status: 'CHECKED_OUT' },
         { id: newCart.id, status: 'ACTIVE' },
       ]);
@@ -195,12 +167,12 @@ describe('Idempotency-Key on the cart', () => {
       expect(reused.body.status).toBe(422);
       expect(reused.headers[REPLAYED]).toBeUndefined();
       expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: null, items: [] });
-      expect(await cartsOf(t, customer)).toEqual([expect.objectContaining({ status: 'CHECKED_OUT' })]);
+      expect(await cartStatusesOf(t, customer)).toEqual([expect.objectContaining({ status: 'CHECKED_OUT' })]);
     });
 
     it('is 422 when an add key is used to check out, which reserves nothing', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 5);
+      const variant = await newStockedVariant(t, { onHand: 5 });
       const key = unique('key');
       await addItem(t, customer, variant.id, 2, key).expect(201);
 
@@ -216,8 +188,8 @@ describe('Idempotency-Key on the cart', () => {
 
     it('is 422 when an add key comes back with another quantity or another variant; the line keeps its units', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 10);
-      const other = await createStockedVariant(t, 10);
+      const variant = await newStockedVariant(t, { onHand: 10 });
+      const other = await newStockedVariant(t, { onHand: 10 });
       const key = unique('key');
       const first = await addItem(t, customer, variant.id, 2, key).expect(201);
 
@@ -227,12 +199,12 @@ describe('Idempotency-Key on the cart', () => {
       const cart = (await getCart(t, customer).expect(200)).body;
       expect(cart.items).toEqual([first.body]);
       expect(cart.items[0].quantity).toBe(2);
-      expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
     });
 
     it('is the same request when the body has its fields in another order (no 422, nothing added)', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 10);
+      const variant = await newStockedVariant(t, { onHand: 10 });
       const key = unique('key');
 
       const first = await addItemRaw(t, customer, `{"variantId":${variant.id},"quantity":2}`, key).expect(201);
@@ -284,7 +256,7 @@ describe('Idempotency-Key on the cart', () => {
   describe('adding an item', () => {
     it('replays the stored line without adding the units again', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 20);
+      const variant = await newStockedVariant(t, { onHand: 20 });
       const key = unique('key');
 
       const first = await addItem(t, customer, variant.id, 2, key).expect(201);
@@ -309,7 +281,7 @@ describe('Idempotency-Key on the cart', () => {
 
     it('adds once when duplicates race', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 20);
+      const variant = await newStockedVariant(t, { onHand: 20 });
       const key = unique('key');
 
       const responses = await Promise.all(Array.from({ length: 5 }, () => addItem(t, customer, variant.id, 3, key)));
@@ -320,25 +292,25 @@ describe('Idempotency-Key on the cart', () => {
       for (const response of responses) expect(response.body).toEqual(original.body);
       const cart = (await getCart(t, customer).expect(200)).body;
       expect(cart.items).toEqual([expect.objectContaining({ id: original.body.id, quantity: 3 })]);
-      expect(await cartsOf(t, customer)).toHaveLength(1);
+      expect(await cartStatusesOf(t, customer)).toHaveLength(1);
     });
   });
 
   describe('a failed request', () => {
     it('stores nothing on 409 CART_EMPTY: the same key then checks out', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 5);
+      const variant = await newStockedVariant(t, { onHand: 5 });
       const key = unique('key');
 
       expectProblem(await checkout(t, customer, key), 409, 'CART_EMPTY');
-      expect(await keysOf(t, customer)).toEqual([]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([]);
 
       await addItem(t, customer, variant.id, 2).expect(201);
       const retried = await checkout(t, customer, key).expect(201);
       expect(retried.headers[REPLAYED]).toBeUndefined();
       expect(retried.body.items).toEqual([expect.objectContaining({ variantId: variant.id, quantity: 2 })]);
       expect(await stockOf(t, variant.id)).toMatchObject({ reserved: 2 });
-      expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
 
       const replay = await checkout(t, customer, key).expect(201);
       expect(replay.headers[REPLAYED]).toBe('true');
@@ -353,7 +325,7 @@ describe('Idempotency-Key on the cart', () => {
       const short = await checkout(t, customer, key);
       expectProblem(short, 409, 'INSUFFICIENT_STOCK');
       expect(short.body.lines).toEqual([{ variantId: variant.id, requested: 3, available: 2 }]);
-      expect(await keysOf(t, customer)).toEqual([]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([]);
       expect(await reservationsOf(t, customer)).toEqual([]);
       expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: cartId, status: 'ACTIVE' });
 
@@ -368,19 +340,19 @@ describe('Idempotency-Key on the cart', () => {
 
     it('stores nothing on an add 409 INSUFFICIENT_STOCK: after a restock the same key adds', async () => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 1);
+      const variant = await newStockedVariant(t, { onHand: 1 });
       const key = unique('key');
 
       const short = await addItem(t, customer, variant.id, 2, key);
       expectProblem(short, 409, 'INSUFFICIENT_STOCK');
       expect(short.body.lines).toEqual([{ variantId: variant.id, requested: 2, available: 1 }]);
-      expect(await keysOf(t, customer)).toEqual([]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([]);
 
       await setStock(t, variant.id, 2);
       const retried = await addItem(t, customer, variant.id, 2, key).expect(201);
       expect(retried.headers[REPLAYED]).toBeUndefined();
       expect(retried.body).toMatchObject({ variantId: variant.id, quantity: 2 });
-      expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
     });
   });
 
@@ -403,19 +375,19 @@ describe('Idempotency-Key on the cart', () => {
       expect(await reservationsOf(t, customer)).toEqual([]);
       expect(await stockOf(t, variant.id)).toMatchObject({ reserved: 0 });
       expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: cartId, status: 'ACTIVE' });
-      expect(await keysOf(t, customer)).toEqual([]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([]);
     });
 
     it.each(invalidKeys)('refuses an add key that is %s with 400 and adds nothing', async (_name, key) => {
       const customer = newCustomer(t);
-      const variant = await createStockedVariant(t, 5);
+      const variant = await newStockedVariant(t, { onHand: 5 });
 
       const response = await addItem(t, customer, variant.id, 1, key);
 
       expectProblem(response, 400, 'VALIDATION_FAILED');
       expectFieldError(response, 'Idempotency-Key');
       expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: null, items: [] });
-      expect(await keysOf(t, customer)).toEqual([]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([]);
     });
 
     it('accepts 255 visible ASCII characters, and replays with them', async () => {
@@ -430,125 +402,7 @@ describe('Idempotency-Key on the cart', () => {
       expect(first.headers[REPLAYED]).toBeUndefined();
       expect(replay.headers[REPLAYED]).toBe('true');
       expect(replay.body).toEqual(first.body);
-      expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
+      expect(await idempotencyKeysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
     });
-  });
-});
-
-describe('expired Idempotency-Keys', () => {
-  let t: TestApp;
-  let queue: Queue;
-
-  beforeAll(async () => {
-    // A database of its own: with a 1 s TTL, a purge here would delete other test files' keys.
-    t = await startIsolatedTestApp('idempotency_purge', {
-      IDEMPOTENCY_KEY_TTL_SECONDS: '1',
-      QUEUE_PREFIX: queuePrefix('idempotency-purge'),
-      RESERVATION_SWEEP_SECONDS: '3600',
-    });
-    queue = t.app.get<Queue>(getQueueToken(CART_MAINTENANCE_QUEUE));
-  });
-
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('registers the hourly repeatable purge job on the cart-maintenance queue', async () => {
-    let purgeJobs: Awaited<ReturnType<Queue['getRepeatableJobs']>> = [];
-    const deadline = Date.now() + 5000;
-    while (purgeJobs.length === 0 && Date.now() < deadline) {
-      purgeJobs = (await queue.getRepeatableJobs()).filter((job) => job.name === PURGE_JOB);
-      if (purgeJobs.length === 0) await sleep(50);
-    }
-
-    expect(purgeJobs).toEqual([expect.objectContaining({ name: PURGE_JOB, every: 3_600_000, cron: null })]);
-    expect(purgeJobs[0].next).toBeGreaterThan(Date.now());
-  });
-
-  it('takes an expired key afresh for another request (no 422), and replays the new one', async () => {
-    const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
-    const key = unique('key');
-    await addItem(t, customer, variant.id, 1, key).expect(201);
-    expectProblem(await addItem(t, customer, variant.id, 2, key), 422, 'IDEMPOTENCY_KEY_REUSED');
-
-    await sleep(1500);
-
-    const fresh = await addItem(t, customer, variant.id, 2, key).expect(201);
-    expect(fresh.headers[REPLAYED]).toBeUndefined();
-    expect(fresh.body).toMatchObject({ variantId: variant.id, quantity: 3 });
-    expect(await keysOf(t, customer)).toEqual([{ key, response_status: 201 }]);
-
-    // The key now belongs to the new request.
-    const replay = await addItem(t, customer, variant.id, 2, key).expect(201);
-    expect(replay.headers[REPLAYED]).toBe('true');
-    expect(replay.body).toEqual(fresh.body);
-    expectProblem(await addItem(t, customer, variant.id, 1, key), 422, 'IDEMPOTENCY_KEY_REUSED');
-    expect((await getCart(t, customer).expect(200)).body.items).toEqual([
-      expect.objectContaining({ variantId: variant.id, quantity: 3 }),
-    ]);
-  });
-
-  it('replays nothing once a key expired: the same checkout key checks out the next cart', async () => {
-    const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
-    const key = unique('key');
-    await addItem(t, customer, variant.id, 1).expect(201);
-    const first = await checkout(t, customer, key).expect(201);
-
-    await sleep(1500);
-    await addItem(t, customer, variant.id, 2).expect(201);
-    const second = await checkout(t, customer, key).expect(201);
-
-    expect(second.headers[REPLAYED]).toBeUndefined();
-    expect(second.body.id).not.toBe(first.body.id);
-    expect(second.body.items).toEqual([expect.objectContaining({ variantId: variant.id, quantity: 2 })]);
-    expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 3 });
-    await Promise.all(
-      [first.body.id, second.body.id].map((id: string) =>
-        t.http.post(`/api/reservations/${id}/cancel`).set('authorization', customer.auth).expect(200),
-      ),
-    );
-  });
-
-  it('purgeExpired deletes expired keys and keeps live ones', async () => {
-    const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
-    const purge = () => t.app.get(IdempotencyService).purgeExpired();
-    await addItem(t, customer, variant.id, 1, unique('old-1')).expect(201);
-    await addItem(t, customer, variant.id, 1, unique('old-2')).expect(201);
-
-    // Still live: kept.
-    await purge();
-    expect(await keysOf(t, customer)).toHaveLength(2);
-
-    await sleep(1500);
-    // Expired keys are only ignored by lookups; the rows stay until a purge.
-    expect(await keysOf(t, customer)).toHaveLength(2);
-    const live = unique('live');
-    await addItem(t, customer, variant.id, 1, live).expect(201);
-
-    const purged = await purge();
-
-    expect(purged).toBeGreaterThanOrEqual(2);
-    expect(await keysOf(t, customer)).toEqual([{ key: live, response_status: 201 }]);
-
-    await sleep(1500);
-    await purge();
-    expect(await keysOf(t, customer)).toEqual([]);
-  });
-
-  it('runs the purge as the purge-idempotency-keys job of the cart-maintenance queue', async () => {
-    const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
-    await addItem(t, customer, variant.id, 1, unique('key')).expect(201);
-    await sleep(1500);
-    expect(await keysOf(t, customer)).toHaveLength(1);
-
-    const job = await queue.add(PURGE_JOB, {}, { removeOnComplete: true });
-    const result = (await job.finished()) as { purged: number };
-
-    expect(result.purged).toBeGreaterThanOrEqual(1);
-    expect(await keysOf(t, customer)).toEqual([]);
   });
 });

@@ -1,51 +1,28 @@
 import { ReservationReleasedListener } from '../../src/cart/reservation-released.listener';
 import type { ReservationReleasedEvent } from '../../src/inventory';
-import { addItem, checkout, Customer, getCart, newCustomer, reservationsOf } from '../support/cart.factory';
-import { createProduct, createVariant } from '../support/catalog.factory';
+import { addItem, checkout, getCart } from '../support/cart.factory';
+import { newProduct, newVariant } from '../support/catalog.factory';
+import { Customer, newCustomer } from '../support/customer.factory';
 import {
   auditDrift,
-  createStockedVariant,
-  eventually,
   ledgerOf,
   makeOverdue,
+  newStockedVariant,
   recordEvents,
   setStock,
   stockOf,
   StockedVariant,
 } from '../support/inventory.factory';
 import { expectProblem } from '../support/problem';
-import { startTestApp, TestApp } from '../support/test-app';
+import { activeCartsOf, cartRowsOf, reservationsOf, reservationStatusOf } from '../support/rows';
+import { queuePrefix, startQuietTestApp, startTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/wait';
 
 /**
  * A checked-out cart comes back (same id, lines and price snapshots) when its reservation
  * is cancelled or expires, unless the customer has started a new cart meanwhile; a
  * confirmed reservation never brings it back.
  */
-const queuePrefix = (name: string) => `${process.env.QUEUE_PREFIX}:${name}`;
-
-interface CartRow {
-  id: string;
-  status: string;
-  reservation_id: string | null;
-  checked_out_at: Date | null;
-}
-
-/** The customer's carts in the database, oldest first. */
-function cartsOf(t: TestApp, customer: Customer): Promise<CartRow[]> {
-  return t.dataSource.query(
-    'SELECT id, status, reservation_id, checked_out_at FROM carts WHERE customer_id = $1 ORDER BY created_at, id',
-    [customer.sub],
-  );
-}
-
-/** The reservation's status as stored, read without the API (whose GET expires an overdue one itself). */
-async function storedStatus(t: TestApp, reservationId: string): Promise<string> {
-  const [row] = (await t.dataSource.query('SELECT status FROM reservations WHERE id = $1', [reservationId])) as {
-    status: string;
-  }[];
-  return row.status;
-}
-
 function cancelAs(t: TestApp, customer: Customer, reservationId: string) {
   return t.http.post(`/api/reservations/${reservationId}/cancel`).set('authorization', customer.auth);
 }
@@ -80,8 +57,7 @@ describe('cart reactivation', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    // A queue of its own and a far sweep: only the tests move these reservations.
-    t = await startTestApp({ QUEUE_PREFIX: queuePrefix('cart-reactivation'), RESERVATION_SWEEP_SECONDS: '3600' });
+    t = await startQuietTestApp('cart-reactivation');
   });
 
   afterAll(async () => {
@@ -90,10 +66,10 @@ describe('cart reactivation', () => {
 
   it('gives the cart back, same id, lines and price snapshots, when its reservation is cancelled; it checks out again', async () => {
     const customer = newCustomer(t);
-    const productId = await createProduct(t, { basePrice: '500.00' });
-    const variant = await createVariant(t, { productId, priceAdjustment: '50.00' });
+    const productId = await newProduct(t, { basePrice: '500.00' });
+    const variant = await newVariant(t, { productId, priceAdjustment: '50.00' });
     await setStock(t, variant.id, 10);
-    const other = await createStockedVariant(t, 10);
+    const other = await newStockedVariant(t, { onHand: 10 });
     await addItem(t, customer, variant.id, 2).expect(201);
     await addItem(t, customer, other.id, 1).expect(201);
     const before = (await getCart(t, customer).expect(200)).body;
@@ -101,7 +77,7 @@ describe('cart reactivation', () => {
 
     const first = await checkout(t, customer).expect(201);
     expect((await getCart(t, customer).expect(200)).body.id).toBeNull();
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       expect.objectContaining({ id: before.id, status: 'CHECKED_OUT', reservation_id: first.body.id }),
     ]);
     // The catalog price moves while the cart is checked out: the snapshots must not.
@@ -120,7 +96,7 @@ describe('cart reactivation', () => {
     const back = (await getCart(t, customer).expect(200)).body;
     expect(back).toEqual(before);
     expect(back.items.map((item: { unitPrice: string }) => item.unitPrice)).toEqual(['550.00', '550.00']);
-    const [row] = await cartsOf(t, customer);
+    const [row] = await cartRowsOf(t, customer);
     expect(row).toEqual({ id: before.id, status: 'ACTIVE', reservation_id: null, checked_out_at: null });
     expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
 
@@ -131,7 +107,7 @@ describe('cart reactivation', () => {
       expect.objectContaining({ variantId: variant.id, quantity: 2, unitPrice: '550.00', lineTotal: '1100.00' }),
       expect.objectContaining({ variantId: other.id, quantity: 1, unitPrice: '550.00', lineTotal: '550.00' }),
     ]);
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       expect.objectContaining({ id: before.id, status: 'CHECKED_OUT', reservation_id: second.body.id }),
     ]);
     expect(await reservationsOf(t, customer)).toEqual([
@@ -147,8 +123,8 @@ describe('cart reactivation', () => {
 
   it('keeps the new cart when the customer started one before the old reservation was cancelled', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
-    const later = await createStockedVariant(t, 10);
+    const variant = await newStockedVariant(t, { onHand: 10 });
+    const later = await newStockedVariant(t, { onHand: 10 });
     await addItem(t, customer, variant.id, 3).expect(201);
     const oldCart = (await getCart(t, customer).expect(200)).body;
     const reservation = await checkout(t, customer).expect(201);
@@ -167,7 +143,7 @@ describe('cart reactivation', () => {
       status: 'ACTIVE',
       items: [newLine.body],
     });
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       expect.objectContaining({ id: oldCart.id, status: 'CHECKED_OUT', reservation_id: reservation.body.id }),
       expect.objectContaining({ id: newCart.id, status: 'ACTIVE', reservation_id: null }),
     ]);
@@ -178,15 +154,12 @@ describe('cart reactivation', () => {
     expect(next.body.items).toEqual([expect.objectContaining({ variantId: later.id, quantity: 1 })]);
     await cancelAs(t, customer, next.body.id).expect(200);
     await eventually(async () => expect((await getCart(t, customer).expect(200)).body.id).toBe(newCart.id));
-    const active = await t.dataSource.query(`SELECT id FROM carts WHERE customer_id = $1 AND status = 'ACTIVE'`, [
-      customer.sub,
-    ]);
-    expect(active).toEqual([{ id: newCart.id }]);
+    expect(await activeCartsOf(t, customer)).toEqual([{ id: newCart.id }]);
   });
 
   it('never gives back an older cart once a newer one was checked out; the newer one comes back instead', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
+    const variant = await newStockedVariant(t, { onHand: 10 });
     await addItem(t, customer, variant.id, 1).expect(201);
     const first = await checkout(t, customer).expect(201);
     await addItem(t, customer, variant.id, 2).expect(201);
@@ -207,7 +180,7 @@ describe('cart reactivation', () => {
 
   it('gives the cart back when the customer looks at it, should the release event have been lost', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
+    const variant = await newStockedVariant(t, { onHand: 10 });
     await addItem(t, customer, variant.id, 2).expect(201);
     const before = (await getCart(t, customer).expect(200)).body;
     const reservation = await checkout(t, customer).expect(201);
@@ -220,30 +193,30 @@ describe('cart reactivation', () => {
     } finally {
       dropped.mockRestore();
     }
-    expect(await cartsOf(t, customer)).toEqual([expect.objectContaining({ id: before.id, status: 'CHECKED_OUT' })]);
+    expect(await cartRowsOf(t, customer)).toEqual([expect.objectContaining({ id: before.id, status: 'CHECKED_OUT' })]);
 
     expect((await getCart(t, customer).expect(200)).body).toEqual(before);
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       expect.objectContaining({ id: before.id, status: 'ACTIVE', reservation_id: null }),
     ]);
   });
 
   it('gives the cart back at once when its reservation is overdue, before any job or sweep has run', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 10);
+    const variant = await newStockedVariant(t, { onHand: 10 });
     await addItem(t, customer, variant.id, 3).expect(201);
     const before = (await getCart(t, customer).expect(200)).body;
     const reservation = await checkout(t, customer).expect(201);
     await makeOverdue(t, reservation.body.id);
 
     expect((await getCart(t, customer).expect(200)).body).toEqual(before);
-    expect(await storedStatus(t, reservation.body.id)).toBe('EXPIRED');
+    expect(await reservationStatusOf(t, reservation.body.id)).toBe('EXPIRED');
     expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: 0 });
   });
 
   it('does not give the cart back when the reservation is confirmed', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 5);
+    const variant = await newStockedVariant(t, { onHand: 5 });
     await addItem(t, customer, variant.id, 2).expect(201);
     const cartId = (await getCart(t, customer).expect(200)).body.id as string;
     const reservation = await checkout(t, customer).expect(201);
@@ -271,7 +244,7 @@ describe('cart reactivation', () => {
       listener.mockRestore();
     }
     expect((await getCart(t, customer).expect(200)).body).toMatchObject({ id: null, items: [] });
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       expect.objectContaining({ id: cartId, status: 'CHECKED_OUT', reservation_id: reservation.body.id }),
     ]);
     expect(await stockOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
@@ -303,7 +276,7 @@ describe('cart reactivation on expiry through Bull', () => {
 
   /** Waits, reading only the database, until the reservation has expired and its cart is back. */
   const awaitExpiryAndCart = async (customer: Customer, reservationId: string, cartId: string) => {
-    await eventually(async () => expect(await storedStatus(t, reservationId)).toBe('EXPIRED'), 15_000);
+    await eventually(async () => expect(await reservationStatusOf(t, reservationId)).toBe('EXPIRED'), 15_000);
     await eventually(async () => {
       expect((await getCart(t, customer).expect(200)).body.id).toBe(cartId);
     });
@@ -311,7 +284,7 @@ describe('cart reactivation on expiry through Bull', () => {
 
   it('expires the reservation, returns the stock and gives the same cart back', async () => {
     const customer = newCustomer(t);
-    const variant: StockedVariant = await createStockedVariant(t, 4);
+    const variant: StockedVariant = await newStockedVariant(t, { onHand: 4 });
     await addItem(t, customer, variant.id, 3).expect(201);
     const before = (await getCart(t, customer).expect(200)).body;
     const reservation = await checkout(t, customer).expect(201);
@@ -326,7 +299,7 @@ describe('cart reactivation on expiry through Bull', () => {
       expect.objectContaining({ reservationId: reservation.body.id, delta: 0, reservedDelta: -3, reservedAfter: 0 }),
     ]);
     expect((await getCart(t, customer).expect(200)).body).toEqual(before);
-    expect(await cartsOf(t, customer)).toEqual([
+    expect(await cartRowsOf(t, customer)).toEqual([
       { id: before.id, status: 'ACTIVE', reservation_id: null, checked_out_at: null },
     ]);
 
@@ -361,7 +334,7 @@ describe('checkout with Redis unreachable', () => {
 
   it('still checks out at once, and the overdue reservation gives the cart back without any job', async () => {
     const customer = newCustomer(t);
-    const variant = await createStockedVariant(t, 5);
+    const variant = await newStockedVariant(t, { onHand: 5 });
     await addItem(t, customer, variant.id, 2).expect(201);
     const before = (await getCart(t, customer).expect(200)).body;
     const started = Date.now();

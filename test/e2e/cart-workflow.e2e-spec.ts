@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { components } from '../client/schema';
 import { ApiClient, expectStatus, ListeningTestApp, startListeningTestApp } from '../support/api-client';
-import { eventually } from '../support/inventory.factory';
+import { eventually } from '../support/wait';
 import { unique } from '../support/test-app';
 
 /**

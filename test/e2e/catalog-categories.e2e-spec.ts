@@ -1,4 +1,4 @@
-import { createCategory, createProduct } from '../support/catalog.factory';
+import { newCategory, newProduct } from '../support/catalog.factory';
 import { collection, startTestApp, TestApp, unique } from '../support/test-app';
 import { expectProblem } from '../support/problem';
 
@@ -34,7 +34,7 @@ describe('catalog categories', () => {
     });
 
     it('creates a child category under its parent', async () => {
-      const parentId = await createCategory(t);
+      const parentId = await newCategory(t);
       const name = unique('Child');
 
       const response = await post({ name, parentId });
@@ -76,7 +76,7 @@ describe('catalog categories', () => {
     });
 
     it('rejects a sibling with the same name in another case', async () => {
-      const parentId = await createCategory(t);
+      const parentId = await newCategory(t);
       const name = unique('Shoes');
       await post({ name, parentId }).expect(201);
 
@@ -86,8 +86,8 @@ describe('catalog categories', () => {
     });
 
     it('accepts the same name under another parent', async () => {
-      const firstParentId = await createCategory(t);
-      const secondParentId = await createCategory(t);
+      const firstParentId = await newCategory(t);
+      const secondParentId = await newCategory(t);
       const name = unique('Boots');
       await post({ name, parentId: firstParentId }).expect(201);
 
@@ -109,7 +109,7 @@ describe('catalog categories', () => {
 
   describe('GET /api/products/categories', () => {
     beforeAll(async () => {
-      for (let i = 0; i < 3; i += 1) await createCategory(t);
+      for (let i = 0; i < 3; i += 1) await newCategory(t);
     });
 
     it('answers a page with the default limit and offset', async () => {
@@ -187,7 +187,7 @@ describe('catalog categories', () => {
 
   describe('PATCH /api/products/categories/:id', () => {
     it('renames a category', async () => {
-      const id = await createCategory(t, { description: 'kept' });
+      const id = await newCategory(t, { description: 'kept' });
       const name = unique('Renamed');
 
       const response = await patch(id, { name });
@@ -198,7 +198,7 @@ describe('catalog categories', () => {
     });
 
     it('clears the description with null', async () => {
-      const id = await createCategory(t, { description: 'to be cleared' });
+      const id = await newCategory(t, { description: 'to be cleared' });
 
       const response = await patch(id, { description: null });
 
@@ -208,8 +208,8 @@ describe('catalog categories', () => {
     });
 
     it('moves a category to the root with parentId null', async () => {
-      const parentId = await createCategory(t);
-      const id = await createCategory(t, { parentId });
+      const parentId = await newCategory(t);
+      const id = await newCategory(t, { parentId });
 
       const response = await patch(id, { parentId: null });
 
@@ -219,8 +219,8 @@ describe('catalog categories', () => {
     });
 
     it('moves a category under another parent', async () => {
-      const id = await createCategory(t);
-      const newParentId = await createCategory(t);
+      const id = await newCategory(t);
+      const newParentId = await newCategory(t);
 
       const response = await patch(id, { parentId: newParentId });
 
@@ -229,8 +229,8 @@ describe('catalog categories', () => {
     });
 
     it('rejects moving a category under itself and changes nothing', async () => {
-      const parentId = await createCategory(t);
-      const id = await createCategory(t, { parentId });
+      const parentId = await newCategory(t);
+      const id = await newCategory(t, { parentId });
 
       const response = await patch(id, { parentId: id });
 
@@ -239,9 +239,9 @@ describe('catalog categories', () => {
     });
 
     it('rejects moving a category under its own descendant and changes nothing', async () => {
-      const rootId = await createCategory(t);
-      const childId = await createCategory(t, { parentId: rootId });
-      const grandchildId = await createCategory(t, { parentId: childId });
+      const rootId = await newCategory(t);
+      const childId = await newCategory(t, { parentId: rootId });
+      const grandchildId = await newCategory(t, { parentId: childId });
 
       const response = await patch(rootId, { parentId: grandchildId });
 
@@ -250,10 +250,10 @@ describe('catalog categories', () => {
     });
 
     it('rejects a rename that clashes with a sibling', async () => {
-      const parentId = await createCategory(t);
+      const parentId = await newCategory(t);
       const taken = unique('Taken');
-      await createCategory(t, { name: taken, parentId });
-      const id = await createCategory(t, { parentId });
+      await newCategory(t, { name: taken, parentId });
+      const id = await newCategory(t, { parentId });
 
       const response = await patch(id, { name: taken.toLowerCase() });
 
@@ -261,7 +261,7 @@ describe('catalog categories', () => {
     });
 
     it('rejects a parent that does not exist', async () => {
-      const id = await createCategory(t);
+      const id = await newCategory(t);
 
       const response = await patch(id, { parentId: 2_147_483_000 });
 
@@ -269,7 +269,7 @@ describe('catalog categories', () => {
     });
 
     it('rejects a whitespace-only name', async () => {
-      const id = await createCategory(t);
+      const id = await newCategory(t);
 
       const response = await patch(id, { name: '  ' });
 
@@ -277,7 +277,7 @@ describe('catalog categories', () => {
     });
 
     it('rejects an unknown body field', async () => {
-      const id = await createCategory(t);
+      const id = await newCategory(t);
 
       const response = await patch(id, { createdAt: '2020-01-01T00:00:00.000Z' });
 
@@ -293,7 +293,7 @@ describe('catalog categories', () => {
 
   describe('DELETE /api/products/categories/:id', () => {
     it('deletes a category, which then reads as 404', async () => {
-      const id = await createCategory(t);
+      const id = await newCategory(t);
 
       const response = await remove(id);
 
@@ -303,7 +303,7 @@ describe('catalog categories', () => {
     });
 
     it('answers 404 when the category was already deleted', async () => {
-      const id = await createCategory(t);
+      const id = await newCategory(t);
       await remove(id).expect(204);
 
       const response = await remove(id);
@@ -312,8 +312,8 @@ describe('catalog categories', () => {
     });
 
     it('rejects deleting a category that has a live child', async () => {
-      const id = await createCategory(t);
-      await createCategory(t, { parentId: id });
+      const id = await newCategory(t);
+      await newCategory(t, { parentId: id });
 
       const response = await remove(id);
 
@@ -322,8 +322,8 @@ describe('catalog categories', () => {
     });
 
     it('deletes a category whose only child was deleted', async () => {
-      const id = await createCategory(t);
-      const childId = await createCategory(t, { parentId: id });
+      const id = await newCategory(t);
+      const childId = await newCategory(t, { parentId: id });
       await remove(childId).expect(204);
 
       const response = await remove(id);
@@ -332,8 +332,8 @@ describe('catalog categories', () => {
     });
 
     it('rejects deleting a category that has a live product', async () => {
-      const id = await createCategory(t);
-      await createProduct(t, { categoryId: id });
+      const id = await newCategory(t);
+      await newProduct(t, { categoryId: id });
 
       const response = await remove(id);
 
@@ -342,8 +342,8 @@ describe('catalog categories', () => {
     });
 
     it('deletes a category once its product was deleted', async () => {
-      const id = await createCategory(t);
-      const productId = await createProduct(t, { categoryId: id });
+      const id = await newCategory(t);
+      const productId = await newProduct(t, { categoryId: id });
       await t.http.delete(`/api/products/${productId}`).set('authorization', t.admin).expect(204);
 
       const response = await remove(id);
@@ -352,9 +352,9 @@ describe('catalog categories', () => {
     });
 
     it('lets a new sibling take the name of a deleted category', async () => {
-      const parentId = await createCategory(t);
+      const parentId = await newCategory(t);
       const name = unique('Reused');
-      const id = await createCategory(t, { name, parentId });
+      const id = await newCategory(t, { name, parentId });
       await remove(id).expect(204);
 
       const response = await post({ name, parentId });

@@ -1,4 +1,4 @@
-import { createCategory, createProduct } from '../support/catalog.factory';
+import { newCategory, newProduct } from '../support/catalog.factory';
 import { startTestApp, TestApp, unique } from '../support/test-app';
 
 /** Races on the catalog: each must end in one consistent outcome, never a 500. */
@@ -17,8 +17,8 @@ describe('catalog under concurrent writes', () => {
 
   it('lets one of two crossing moves win, so no cycle can form', async () => {
     for (let round = 0; round < 10; round++) {
-      const a = await createCategory(t);
-      const b = await createCategory(t);
+      const a = await newCategory(t);
+      const b = await newCategory(t);
 
       const responses = await Promise.all([
         t.http.patch(`/api/products/categories/${a}`).set('authorization', t.admin).send({ parentId: b }),
@@ -36,7 +36,7 @@ describe('catalog under concurrent writes', () => {
 
   it('never both deletes a category and attaches a product to it', async () => {
     for (let round = 0; round < 10; round++) {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const [created, deleted] = await Promise.all([
         t.http
@@ -57,7 +57,7 @@ describe('catalog under concurrent writes', () => {
   });
 
   it('gives a SKU to exactly one of many simultaneous creates', async () => {
-    const productId = await createProduct(t);
+    const productId = await newProduct(t);
     const sku = unique('RACE').toUpperCase();
 
     const responses = await Promise.all(
@@ -76,7 +76,7 @@ describe('catalog under concurrent writes', () => {
   });
 
   it('gives a sibling name to exactly one of many simultaneous creates', async () => {
-    const parentId = await createCategory(t);
+    const parentId = await newCategory(t);
     const name = unique('Twin');
 
     const responses = await Promise.all(

@@ -1,5 +1,5 @@
 import { Response } from 'supertest';
-import { createCategory, createProduct, createVariant } from '../support/catalog.factory';
+import { newCategory, newProduct, newVariant } from '../support/catalog.factory';
 import { collection, startTestApp, TestApp, unique } from '../support/test-app';
 import { expectFieldError, expectProblem } from '../support/problem';
 
@@ -31,7 +31,7 @@ describe('catalog products', () => {
 
   describe('POST /api/products', () => {
     it('creates a product with every field', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
       const name = unique('Shirt');
 
       const response = await post({ name, description: 'Cotton', categoryId, basePrice: '500.00' });
@@ -49,7 +49,7 @@ describe('catalog products', () => {
     });
 
     it('trims the name and leaves a missing description null', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
       const name = unique('Trimmed');
 
       const response = await post({ name: `  ${name} `, categoryId, basePrice: '1' });
@@ -66,7 +66,7 @@ describe('catalog products', () => {
       [0, '0.00'],
       ['99999999.99', '99999999.99'],
     ])('accepts the base price %p and answers %p', async (basePrice, expected) => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const response = await post({ name: unique('Priced'), categoryId, basePrice });
 
@@ -77,7 +77,7 @@ describe('catalog products', () => {
     it.each([-1, '-1', '1.234', 1.234, 'abc', '100000000', 100000000, '', null, true, { amount: 1 }])(
       'rejects the base price %p',
       async (basePrice) => {
-        const categoryId = await createCategory(t);
+        const categoryId = await newCategory(t);
 
         const response = await post({ name: unique('Mispriced'), categoryId, basePrice });
 
@@ -87,7 +87,7 @@ describe('catalog products', () => {
     );
 
     it('rejects a product without a base price', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const response = await post({ name: unique('Unpriced'), categoryId });
 
@@ -102,7 +102,7 @@ describe('catalog products', () => {
     });
 
     it('rejects a deleted category', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
       await t.http.delete(`/api/products/categories/${categoryId}`).set('authorization', t.admin).expect(204);
 
       const response = await post({ name: unique('Late'), categoryId, basePrice: '1.00' });
@@ -115,7 +115,7 @@ describe('catalog products', () => {
       ['price', '1.00'],
       ['createdAt', '2020-01-01T00:00:00.000Z'],
     ])('rejects the client-sent field %s', async (field, value) => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const response = await post({ name: unique('Sneaky'), categoryId, basePrice: '1.00', [field]: value });
 
@@ -124,7 +124,7 @@ describe('catalog products', () => {
     });
 
     it('rejects a whitespace-only name', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const response = await post({ name: '   ', categoryId, basePrice: '1.00' });
 
@@ -135,7 +135,7 @@ describe('catalog products', () => {
 
   describe('GET /api/products/:id', () => {
     it('answers the product with no variants', async () => {
-      const created = await post({ name: unique('Bare'), categoryId: await createCategory(t), basePrice: '5' });
+      const created = await post({ name: unique('Bare'), categoryId: await newCategory(t), basePrice: '5' });
 
       const response = await t.http.get(`/api/products/${created.body.id}`).expect(200);
 
@@ -143,10 +143,10 @@ describe('catalog products', () => {
     });
 
     it('includes its live variants ordered by id', async () => {
-      const productId = await createProduct(t);
-      const first = await createVariant(t, { productId });
-      const second = await createVariant(t, { productId });
-      const third = await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      const first = await newVariant(t, { productId });
+      const second = await newVariant(t, { productId });
+      const third = await newVariant(t, { productId });
       await t.http.delete(`/api/products/variants/${second.id}`).set('authorization', t.admin).expect(204);
 
       const response = await t.http.get(`/api/products/${productId}`).expect(200);
@@ -170,7 +170,7 @@ describe('catalog products', () => {
 
   describe('GET /api/products', () => {
     it('answers a page', async () => {
-      await createProduct(t);
+      await newProduct(t);
 
       const response = await t.http.get('/api/products?limit=1').expect(200);
 
@@ -179,14 +179,14 @@ describe('catalog products', () => {
     });
 
     it('filters by category including every sub-category', async () => {
-      const parentId = await createCategory(t);
-      const childId = await createCategory(t, { parentId });
-      const grandchildId = await createCategory(t, { parentId: childId });
-      const unrelatedId = await createCategory(t);
-      const inParent = await createProduct(t, { categoryId: parentId });
-      const inChild = await createProduct(t, { categoryId: childId });
-      const inGrandchild = await createProduct(t, { categoryId: grandchildId });
-      await createProduct(t, { categoryId: unrelatedId });
+      const parentId = await newCategory(t);
+      const childId = await newCategory(t, { parentId });
+      const grandchildId = await newCategory(t, { parentId: childId });
+      const unrelatedId = await newCategory(t);
+      const inParent = await newProduct(t, { categoryId: parentId });
+      const inChild = await newProduct(t, { categoryId: childId });
+      const inGrandchild = await newProduct(t, { categoryId: grandchildId });
+      await newProduct(t, { categoryId: unrelatedId });
 
       const response = await t.http.get(`/api/products?categoryId=${parentId}`).expect(200);
 
@@ -195,10 +195,10 @@ describe('catalog products', () => {
     });
 
     it('filters by a leaf category to its own products only', async () => {
-      const parentId = await createCategory(t);
-      const childId = await createCategory(t, { parentId });
-      await createProduct(t, { categoryId: parentId });
-      const inChild = await createProduct(t, { categoryId: childId });
+      const parentId = await newCategory(t);
+      const childId = await newCategory(t, { parentId });
+      await newProduct(t, { categoryId: parentId });
+      const inChild = await newProduct(t, { categoryId: childId });
 
       const response = await t.http.get(`/api/products?categoryId=${childId}`).expect(200);
 
@@ -220,7 +220,7 @@ describe('catalog products', () => {
 
     it('searches names case-insensitively anywhere in the name', async () => {
       const tag = unique('Srch');
-      const id = await createProduct(t, { name: `The ${tag} MiXeD Case` });
+      const id = await newProduct(t, { name: `The ${tag} MiXeD Case` });
 
       const response = await t.http
         .get('/api/products')
@@ -232,8 +232,8 @@ describe('catalog products', () => {
 
     it('treats % in the search literally', async () => {
       const tag = unique('Pct');
-      const literal = await createProduct(t, { name: `Fifty%Off ${tag}` });
-      const lookalike = await createProduct(t, { name: `FiftyXOff ${tag}` });
+      const literal = await newProduct(t, { name: `Fifty%Off ${tag}` });
+      const lookalike = await newProduct(t, { name: `FiftyXOff ${tag}` });
 
       const response = await t.http.get('/api/products').query({ search: 'y%o', limit: 100 }).expect(200);
 
@@ -242,8 +242,8 @@ describe('catalog products', () => {
     });
 
     it('does not match every product when searching for %', async () => {
-      const withPercent = await createProduct(t, { name: `${unique('Half')} 50% off` });
-      const withoutPercent = await createProduct(t, { name: unique('Plain') });
+      const withPercent = await newProduct(t, { name: `${unique('Half')} 50% off` });
+      const withoutPercent = await newProduct(t, { name: unique('Plain') });
 
       const response = await t.http.get('/api/products').query({ search: '%', limit: 100 }).expect(200);
 
@@ -254,8 +254,8 @@ describe('catalog products', () => {
 
     it('treats _ in the search literally', async () => {
       const tag = unique('Under');
-      const literal = await createProduct(t, { name: `${tag} a_b` });
-      const lookalike = await createProduct(t, { name: `${tag} axb` });
+      const literal = await newProduct(t, { name: `${tag} a_b` });
+      const lookalike = await newProduct(t, { name: `${tag} axb` });
 
       const response = await t.http
         .get('/api/products')
@@ -267,11 +267,11 @@ describe('catalog products', () => {
     });
 
     it('combines the category and search filters', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
       const tag = unique('Combo');
-      const match = await createProduct(t, { categoryId, name: `${tag} red` });
-      await createProduct(t, { categoryId, name: `${tag} blue` });
-      await createProduct(t, { name: `${tag} red elsewhere` });
+      const match = await newProduct(t, { categoryId, name: `${tag} red` });
+      await newProduct(t, { categoryId, name: `${tag} blue` });
+      await newProduct(t, { name: `${tag} red elsewhere` });
 
       const response = await t.http
         .get('/api/products')
@@ -283,8 +283,8 @@ describe('catalog products', () => {
   });
 
   it('treats an empty search as no search', async () => {
-    const categoryId = await createCategory(t);
-    const productId = await createProduct(t, { categoryId });
+    const categoryId = await newCategory(t);
+    const productId = await newProduct(t, { categoryId });
 
     const response = await t.http.get('/api/products').query({ categoryId, search: '  ' }).expect(200);
 
@@ -293,7 +293,7 @@ describe('catalog products', () => {
 
   describe('PATCH /api/products/:id', () => {
     it('updates only the name and keeps the price', async () => {
-      const id = await createProduct(t, { basePrice: '123.45', description: 'kept' });
+      const id = await newProduct(t, { basePrice: '123.45', description: 'kept' });
       const name = unique('Renamed');
 
       const response = await patch(id, { name });
@@ -305,7 +305,7 @@ describe('catalog products', () => {
     });
 
     it('changes the base price', async () => {
-      const id = await createProduct(t, { basePrice: '10.00' });
+      const id = await newProduct(t, { basePrice: '10.00' });
 
       const response = await patch(id, { basePrice: 12.5 });
 
@@ -314,7 +314,7 @@ describe('catalog products', () => {
     });
 
     it('rejects a null base price and keeps the old one', async () => {
-      const id = await createProduct(t, { basePrice: '10.00' });
+      const id = await newProduct(t, { basePrice: '10.00' });
 
       const response = await patch(id, { basePrice: null });
 
@@ -324,7 +324,7 @@ describe('catalog products', () => {
     });
 
     it('rejects a null name', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
 
       const response = await patch(id, { name: null });
 
@@ -333,7 +333,7 @@ describe('catalog products', () => {
     });
 
     it('clears the description with null', async () => {
-      const id = await createProduct(t, { description: 'to be cleared' });
+      const id = await newProduct(t, { description: 'to be cleared' });
 
       const response = await patch(id, { description: null });
 
@@ -343,8 +343,8 @@ describe('catalog products', () => {
     });
 
     it('moves the product to another category', async () => {
-      const id = await createProduct(t);
-      const categoryId = await createCategory(t);
+      const id = await newProduct(t);
+      const categoryId = await newCategory(t);
 
       const response = await patch(id, { categoryId });
 
@@ -353,7 +353,7 @@ describe('catalog products', () => {
     });
 
     it('rejects moving the product to an unknown category', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
 
       const response = await patch(id, { categoryId: UNKNOWN_ID });
 
@@ -361,7 +361,7 @@ describe('catalog products', () => {
     });
 
     it('rejects a client-sent id', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
 
       const response = await patch(id, { id: id + 1 });
 
@@ -378,7 +378,7 @@ describe('catalog products', () => {
 
   describe('DELETE /api/products/:id', () => {
     it('deletes a product, which then reads as 404', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
 
       const response = await remove(id);
 
@@ -389,7 +389,7 @@ describe('catalog products', () => {
 
     it('removes the deleted product from the product list', async () => {
       const name = unique('Gone');
-      const id = await createProduct(t, { name });
+      const id = await newProduct(t, { name });
       await remove(id).expect(204);
 
       const response = await t.http.get('/api/products').query({ search: name }).expect(200);
@@ -399,8 +399,8 @@ describe('catalog products', () => {
     });
 
     it('makes its variants unreadable', async () => {
-      const productId = await createProduct(t);
-      const variant = await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      const variant = await newVariant(t, { productId });
       await remove(productId).expect(204);
 
       const response = await t.http.get(`/api/products/variants/${variant.id}`);
@@ -409,8 +409,8 @@ describe('catalog products', () => {
     });
 
     it('removes its variants from the variant list', async () => {
-      const productId = await createProduct(t);
-      const variant = await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      const variant = await newVariant(t, { productId });
       await remove(productId).expect(204);
 
       const listed = await allIds('/api/products/variants');
@@ -419,7 +419,7 @@ describe('catalog products', () => {
     });
 
     it('answers 404 to a second delete', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
       await remove(id).expect(204);
 
       const response = await remove(id);
@@ -428,7 +428,7 @@ describe('catalog products', () => {
     });
 
     it('rejects updating a deleted product', async () => {
-      const id = await createProduct(t);
+      const id = await newProduct(t);
       await remove(id).expect(204);
 
       const response = await patch(id, { name: unique('Zombie') });

@@ -1,4 +1,4 @@
-import { createProduct, createVariant } from '../support/catalog.factory';
+import { newProduct, newVariant } from '../support/catalog.factory';
 import { collection, startTestApp, TestApp, unique } from '../support/test-app';
 import { expectFieldError, expectProblem } from '../support/problem';
 
@@ -22,7 +22,7 @@ describe('catalog variants', () => {
 
   describe('POST /api/products/variants', () => {
     it('creates a variant with defaults for price adjustment and attributes', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const sku = uniqueSku();
 
       const response = await post({ productId, sku });
@@ -40,7 +40,7 @@ describe('catalog variants', () => {
     });
 
     it('stores the given price adjustment and attributes', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({
         productId,
@@ -56,8 +56,8 @@ describe('catalog variants', () => {
     });
 
     it('rejects a SKU that is already taken', async () => {
-      const { sku } = await createVariant(t);
-      const productId = await createProduct(t);
+      const { sku } = await newVariant(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku });
 
@@ -65,8 +65,8 @@ describe('catalog variants', () => {
     });
 
     it('rejects a SKU that differs from a taken one only in letter case', async () => {
-      const { sku } = await createVariant(t);
-      const productId = await createProduct(t);
+      const { sku } = await newVariant(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku: sku.toLowerCase() });
 
@@ -74,9 +74,9 @@ describe('catalog variants', () => {
     });
 
     it('lets a new variant reuse the SKU of a deleted one', async () => {
-      const { id, sku } = await createVariant(t);
+      const { id, sku } = await newVariant(t);
       await remove(id).expect(204);
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku });
 
@@ -92,7 +92,7 @@ describe('catalog variants', () => {
       ['with a slash', 'a/b'],
       ['that is a number', 12345],
     ])('rejects a SKU %s', async (_label, sku) => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku });
 
@@ -101,7 +101,7 @@ describe('catalog variants', () => {
     });
 
     it('accepts every character of the SKU alphabet', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const sku = `A-z_0.9${unique('')}`;
 
       const response = await post({ productId, sku });
@@ -111,7 +111,7 @@ describe('catalog variants', () => {
     });
 
     it('accepts a SKU of 64 characters', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const sku = uniqueSku('LONG').padEnd(64, 'x');
 
       const response = await post({ productId, sku });
@@ -127,7 +127,7 @@ describe('catalog variants', () => {
       ['null', null],
       ['a string', 'color=black'],
     ])('rejects attributes that are %s', async (_label, attributes) => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku: uniqueSku(), attributes });
 
@@ -136,7 +136,7 @@ describe('catalog variants', () => {
     });
 
     it.each([-1, '1.234', 'abc'])('rejects the price adjustment %p', async (priceAdjustment) => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku: uniqueSku(), priceAdjustment });
 
@@ -151,7 +151,7 @@ describe('catalog variants', () => {
     });
 
     it('rejects a deleted product', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       await t.http.delete(`/api/products/${productId}`).set('authorization', t.admin).expect(204);
 
       const response = await post({ productId, sku: uniqueSku() });
@@ -160,7 +160,7 @@ describe('catalog variants', () => {
     });
 
     it('rejects an unknown body field', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({ productId, sku: uniqueSku(), stock: 10 });
 
@@ -171,10 +171,10 @@ describe('catalog variants', () => {
 
   describe('GET /api/products/variants', () => {
     it('lists exactly the variants of a product', async () => {
-      const productId = await createProduct(t);
-      const first = await createVariant(t, { productId });
-      const second = await createVariant(t, { productId });
-      await createVariant(t);
+      const productId = await newProduct(t);
+      const first = await newVariant(t, { productId });
+      const second = await newVariant(t, { productId });
+      await newVariant(t);
 
       const response = await t.http.get(`/api/products/variants?productId=${productId}`).expect(200);
 
@@ -183,9 +183,9 @@ describe('catalog variants', () => {
     });
 
     it('leaves deleted variants out of the list', async () => {
-      const productId = await createProduct(t);
-      const kept = await createVariant(t, { productId });
-      const deleted = await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      const kept = await newVariant(t, { productId });
+      const deleted = await newVariant(t, { productId });
       await remove(deleted.id).expect(204);
 
       const response = await t.http.get(`/api/products/variants?productId=${productId}`).expect(200);
@@ -195,10 +195,10 @@ describe('catalog variants', () => {
     });
 
     it('honours limit and offset', async () => {
-      const productId = await createProduct(t);
-      await createVariant(t, { productId });
-      const second = await createVariant(t, { productId });
-      await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      await newVariant(t, { productId });
+      const second = await newVariant(t, { productId });
+      await newVariant(t, { productId });
 
       const response = await t.http.get(`/api/products/variants?productId=${productId}&limit=1&offset=1`).expect(200);
 
@@ -213,8 +213,8 @@ describe('catalog variants', () => {
     });
 
     it('answers 404 for a deleted product filter', async () => {
-      const productId = await createProduct(t);
-      await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      await newVariant(t, { productId });
       await t.http.delete(`/api/products/${productId}`).set('authorization', t.admin).expect(204);
 
       const response = await t.http.get(`/api/products/variants?productId=${productId}`);
@@ -246,8 +246,8 @@ describe('catalog variants', () => {
 
   describe('PATCH /api/products/variants/:id', () => {
     it('rejects a SKU that another variant has', async () => {
-      const taken = await createVariant(t);
-      const { id, sku } = await createVariant(t);
+      const taken = await newVariant(t);
+      const { id, sku } = await newVariant(t);
 
       const response = await patch(id, { sku: taken.sku.toLowerCase() });
 
@@ -256,7 +256,7 @@ describe('catalog variants', () => {
     });
 
     it('changes the letter case of its own SKU', async () => {
-      const { id, sku } = await createVariant(t);
+      const { id, sku } = await newVariant(t);
 
       const response = await patch(id, { sku: sku.toLowerCase() });
 
@@ -265,7 +265,7 @@ describe('catalog variants', () => {
     });
 
     it('replaces the attributes as a whole', async () => {
-      const { id } = await createVariant(t, { attributes: { color: 'black', size: 'M' } });
+      const { id } = await newVariant(t, { attributes: { color: 'black', size: 'M' } });
 
       const response = await patch(id, { attributes: { material: 'wool' } });
 
@@ -275,7 +275,7 @@ describe('catalog variants', () => {
     });
 
     it('changes the price adjustment and keeps the rest', async () => {
-      const { id, sku } = await createVariant(t, { attributes: { size: 'L' } });
+      const { id, sku } = await newVariant(t, { attributes: { size: 'L' } });
 
       const response = await patch(id, { priceAdjustment: '7.5' });
 
@@ -284,7 +284,7 @@ describe('catalog variants', () => {
     });
 
     it('rejects invalid attributes', async () => {
-      const { id } = await createVariant(t);
+      const { id } = await newVariant(t);
 
       const response = await patch(id, { attributes: { size: 1 } });
 
@@ -293,8 +293,8 @@ describe('catalog variants', () => {
     });
 
     it('rejects moving the variant to another product', async () => {
-      const { id } = await createVariant(t);
-      const productId = await createProduct(t);
+      const { id } = await newVariant(t);
+      const productId = await newProduct(t);
 
       const response = await patch(id, { productId });
 
@@ -303,7 +303,7 @@ describe('catalog variants', () => {
     });
 
     it('answers 404 for a deleted variant', async () => {
-      const { id } = await createVariant(t);
+      const { id } = await newVariant(t);
       await remove(id).expect(204);
 
       const response = await patch(id, { attributes: {} });
@@ -314,7 +314,7 @@ describe('catalog variants', () => {
 
   describe('DELETE /api/products/variants/:id', () => {
     it('deletes a variant, which then reads as 404', async () => {
-      const { id } = await createVariant(t);
+      const { id } = await newVariant(t);
 
       const response = await remove(id);
 
@@ -324,7 +324,7 @@ describe('catalog variants', () => {
     });
 
     it('answers 404 to a second delete', async () => {
-      const { id } = await createVariant(t);
+      const { id } = await newVariant(t);
       await remove(id).expect(204);
 
       const response = await remove(id);
@@ -333,8 +333,8 @@ describe('catalog variants', () => {
     });
 
     it('leaves the product readable without the deleted variant', async () => {
-      const productId = await createProduct(t);
-      const { id } = await createVariant(t, { productId });
+      const productId = await newProduct(t);
+      const { id } = await newVariant(t, { productId });
       await remove(id).expect(204);
 
       const response = await t.http.get(`/api/products/${productId}`).expect(200);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliIn, CliBuild, compileInto, freshDatabase, root } from '../support/cli';
+import { cliIn, CliBuild, compileInto, root } from '../support/cli';
+import { freshDatabase } from '../support/test-database';
 import { startTestApp } from '../support/test-app';
 
 // The container image's layout: the compiled dist/ and production dependencies only, no

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startTestApp } from '../support/test-app';
-import { buildCli, CliBuild, databaseExists, freshDatabase } from '../support/cli';
+import { buildCli, CliBuild, databaseExists } from '../support/cli';
+import { freshDatabase } from '../support/test-database';
 
 // Every command of `commerce` runs as an operator runs it: the compiled CLI in a child
 // process, against a database name of its own that does not exist before the test.

@@ -1,6 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { ListeningTestApp, startListeningTestApp } from '../support/api-client';
-import { createProduct } from '../support/catalog.factory';
+import { newProduct } from '../support/catalog.factory';
 import { expectFieldError, expectProblem, PROBLEM_JSON } from '../support/problem';
 import { startTestApp, TestApp, unique } from '../support/test-app';
 
@@ -30,7 +30,7 @@ describe('Hostile input', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    productId = await createProduct(t);
+    productId = await newProduct(t);
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createCatalog, createCategory } from '../support/catalog.factory';
-import { eventually } from '../support/inventory.factory';
+import { newCatalog, newCategory } from '../support/catalog.factory';
+import { eventually } from '../support/wait';
 import { createRule, quote, unitPriceOf, ruleBody } from '../support/pricing.factory';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -27,7 +27,7 @@ describe('Caches of several instances, kept true by the invalidation bus', () =>
   });
 
   it('puts a rule written on one instance in force on the other', async () => {
-    const { variantId } = await createCatalog(writer);
+    const { variantId } = await newCatalog(writer);
     expect(await unitPriceOf(reader, variantId)).toBe('550.00');
 
     await createRule(
@@ -39,7 +39,7 @@ describe('Caches of several instances, kept true by the invalidation bus', () =>
   });
 
   it("refreshes the other instance's variant views after a product, variant or category write", async () => {
-    const { productId, variantId } = await createCatalog(writer);
+    const { productId, variantId } = await newCatalog(writer);
     expect(await unitPriceOf(reader, variantId)).toBe('550.00');
 
     await writer.http
@@ -57,7 +57,7 @@ describe('Caches of several instances, kept true by the invalidation bus', () =>
     await eventually(async () => expect(await unitPriceOf(reader, variantId)).toBe('600.00'), PROPAGATION_BOUND_MS, 20);
 
     // Moved under a category with a rule: the variant's category path changed.
-    const discounted = await createCategory(writer);
+    const discounted = await newCategory(writer);
     await createRule(
       writer,
       ruleBody({ type: 'CATEGORY', id: discounted }, { effect: { type: 'PERCENT_OFF', value: '10' } }),
@@ -74,8 +74,8 @@ describe('Caches of several instances, kept true by the invalidation bus', () =>
   });
 
   it('answers a quote of a held variant without reading the database, unless a scarcity rule needs its stock', async () => {
-    const plain = await createCatalog(writer);
-    const scarce = await createCatalog(writer);
+    const plain = await newCatalog(writer);
+    const scarce = await newCatalog(writer);
     await createRule(
       writer,
       ruleBody(

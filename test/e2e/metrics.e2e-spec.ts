@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
 import { MetricsServer } from '../../src/ops/metrics.server';
-import { addItem, checkout, newCustomer } from '../support/cart.factory';
-import { createStockedVariant, eventually } from '../support/inventory.factory';
-import { startIsolatedTestApp } from '../support/pricing.factory';
+import { addItem, checkout } from '../support/cart.factory';
+import { newCustomer } from '../support/customer.factory';
+import { newStockedVariant } from '../support/inventory.factory';
+import { eventually } from '../support/wait';
+import { startIsolatedTestApp } from '../support/test-app';
 import { parseMetrics, scrape, valueOf } from '../support/metrics';
 import { expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -56,7 +58,7 @@ describe('GET /metrics', () => {
   });
 
   it('moves the checkout, reservation, queue, duration and expiry series after a checkout', async () => {
-    const variant = await createStockedVariant(t, 5);
+    const variant = await newStockedVariant(t, { onHand: 5 });
     const customer = newCustomer(t);
     await addItem(t, customer, variant.id, 2).expect(201);
     const route = { method: 'POST', route: '/api/cart/checkout', status_code: '201' };

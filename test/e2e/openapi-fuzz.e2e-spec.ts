@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startIsolatedTestApp } from '../support/pricing.factory';
+import { startIsolatedTestApp } from '../support/test-app';
 import { PROBLEM_JSON } from '../support/problem';
 import { TestApp } from '../support/test-app';
 

@@ -1,13 +1,6 @@
-import { createCatalog, createCategory, createProduct, createVariant } from '../support/catalog.factory';
-import {
-  createRule,
-  createSeedRules,
-  quote,
-  ruleBody,
-  startIsolatedTestApp,
-  unitPriceOf,
-} from '../support/pricing.factory';
-import { TestApp } from '../support/test-app';
+import { newCatalog, newCategory, newProduct, newVariant } from '../support/catalog.factory';
+import { createRule, createSeedRules, quote, ruleBody, unitPriceOf } from '../support/pricing.factory';
+import { startIsolatedTestApp, TestApp } from '../support/test-app';
 
 // A GLOBAL rule changes every quote in its database, so these tests run on a database
 // of their own (the shared one stays free of GLOBAL rules for the tests running in
@@ -46,7 +39,7 @@ describe('pricing with GLOBAL rules', () => {
   });
 
   it('reproduces the API example exactly: 550.00 -> 495.00 -> 420.75 a unit, 4207.50 for ten', async () => {
-    const { variantId, sku } = await createCatalog(t);
+    const { variantId, sku } = await newCatalog(t);
     const { volume, gold } = await seedRules();
 
     const response = await quote(t, variantId, { quantity: 10, tier: 'GOLD' }).expect(200);
@@ -74,7 +67,7 @@ describe('pricing with GLOBAL rules', () => {
     [1, 'STANDARD', '550.00', '550.00'],
     [9, 'PLATINUM', '550.00', '4950.00'],
   ])('prices %p %s units at %s each, %s in total', async (quantity, tier, unitPrice, totalPrice) => {
-    const { variantId } = await createCatalog(t);
+    const { variantId } = await newCatalog(t);
     await seedRules();
 
     const response = await quote(t, variantId, { quantity, tier }).expect(200);
@@ -83,8 +76,8 @@ describe('pricing with GLOBAL rules', () => {
   });
 
   it('applies a GLOBAL rule to every variant, whatever its category', async () => {
-    const first = await createCatalog(t);
-    const second = await createCatalog(t);
+    const first = await newCatalog(t);
+    const second = await newCatalog(t);
     await createRule(t, ruleBody(GLOBAL, { effect: { type: 'AMOUNT_OFF', value: '50' } }));
 
     expect(await unitPriceOf(t, first.variantId)).toBe('500.00');
@@ -92,10 +85,10 @@ describe('pricing with GLOBAL rules', () => {
   });
 
   it('lets a rule of the root category outrank a GLOBAL rule of higher priority, and says so', async () => {
-    const root = await createCategory(t);
-    const leaf = await createCategory(t, { parentId: root });
-    const productId = await createProduct(t, { categoryId: leaf });
-    const { id: variantId } = await createVariant(t, { productId });
+    const root = await newCategory(t);
+    const leaf = await newCategory(t, { parentId: root });
+    const productId = await newProduct(t, { categoryId: leaf });
+    const { id: variantId } = await newVariant(t, { productId });
     const global = await createRule(
       t,
       ruleBody(GLOBAL, { priority: 100, effect: { type: 'PERCENT_OFF', value: '50' } }),
@@ -112,7 +105,7 @@ describe('pricing with GLOBAL rules', () => {
   });
 
   it('quotes many lines with the GLOBAL rules applied per line', async () => {
-    const { variantId } = await createCatalog(t);
+    const { variantId } = await newCatalog(t);
     await seedRules();
 
     const response = await t.http

@@ -1,4 +1,4 @@
-import { createCatalog, createCategory, createProduct, createVariant } from '../support/catalog.factory';
+import { newCatalog, newCategory, newProduct, newVariant } from '../support/catalog.factory';
 import { createRule, createSeedRules, quote, ruleBody, unitPriceOf } from '../support/pricing.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -26,7 +26,7 @@ describe('pricing quotes', () => {
 
   describe('GET /api/pricing/:variantId/price', () => {
     it('quotes one STANDARD unit at the list price by default, publicly', async () => {
-      const { variantId, sku } = await createCatalog(t);
+      const { variantId, sku } = await newCatalog(t);
 
       const response = await quote(t, variantId);
 
@@ -46,7 +46,7 @@ describe('pricing quotes', () => {
     });
 
     it('reproduces the seed numbers with the same two rules scoped to the product', async () => {
-      const { productId, variantId } = await createCatalog(t);
+      const { productId, variantId } = await newCatalog(t);
       const scope = { type: 'PRODUCT', id: productId };
       const { volume, gold } = await createSeedRules(t, scope);
 
@@ -70,10 +70,10 @@ describe('pricing quotes', () => {
     });
 
     it('lets a variant rule win over a product rule over a category rule', async () => {
-      const parent = await createCategory(t);
-      const child = await createCategory(t, { parentId: parent });
-      const productId = await createProduct(t, { categoryId: child });
-      const { id: variantId } = await createVariant(t, { productId });
+      const parent = await newCategory(t);
+      const child = await newCategory(t, { parentId: parent });
+      const productId = await newProduct(t, { categoryId: child });
+      const { id: variantId } = await newVariant(t, { productId });
       const tierRule = (scope: object, percent: string) =>
         ruleBody(scope as { type: string }, {
           kind: 'CUSTOMER_TIER',
@@ -92,7 +92,7 @@ describe('pricing quotes', () => {
     });
 
     it('explains every rule it considered and why', async () => {
-      const { productId, variantId } = await createCatalog(t);
+      const { productId, variantId } = await newCatalog(t);
       const scope = { type: 'PRODUCT', id: productId };
       const sale = await createRule(
         t,
@@ -166,7 +166,7 @@ describe('pricing quotes', () => {
     });
 
     it('answers explain=false without considered rules', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await quote(t, variantId, { explain: 'false' }).expect(200);
 
@@ -185,7 +185,7 @@ describe('pricing quotes', () => {
       ['explain=yes', { explain: 'yes' }, 'explain'],
       ['an unknown parameter', { currency: 'EUR' }, 'currency'],
     ])('refuses %s with 400', async (_case, query, field) => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await quote(t, variantId, query);
 
@@ -194,7 +194,7 @@ describe('pricing quotes', () => {
     });
 
     it('accepts the largest quantity', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await quote(t, variantId, { quantity: 10000 }).expect(200);
 
@@ -216,9 +216,9 @@ describe('pricing quotes', () => {
     });
 
     it('answers 404 for a deleted variant and for a variant of a deleted product', async () => {
-      const deletedVariant = await createVariant(t);
+      const deletedVariant = await newVariant(t);
       await t.http.delete(`/api/products/variants/${deletedVariant.id}`).set('authorization', t.admin).expect(204);
-      const { productId, variantId } = await createCatalog(t);
+      const { productId, variantId } = await newCatalog(t);
       await t.http.delete(`/api/products/${productId}`).set('authorization', t.admin).expect(204);
 
       expectProblem(await quote(t, deletedVariant.id), 404, 'NOT_FOUND');
@@ -226,7 +226,7 @@ describe('pricing quotes', () => {
     });
 
     it('ignores a token: the tier comes from the query on this public route', async () => {
-      const { productId, variantId } = await createCatalog(t);
+      const { productId, variantId } = await newCatalog(t);
       await createRule(
         t,
         ruleBody({ type: 'PRODUCT', id: productId }, { kind: 'CUSTOMER_TIER', condition: { tier: 'GOLD' } }),
@@ -240,7 +240,7 @@ describe('pricing quotes', () => {
 
   describe('the rule cache', () => {
     it('sees a rule created, changed, deactivated and deleted on this instance at once', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
       const scope = { type: 'VARIANT', id: variantId };
       expect(await unitPriceOf(t, variantId)).toBe('550.00');
 
@@ -275,7 +275,7 @@ describe('pricing quotes', () => {
     it('reaches another instance on its next refresh', async () => {
       const other = await startTestApp({ PRICING_RULES_REFRESH_SECONDS: '1' });
       try {
-        const { variantId } = await createCatalog(t);
+        const { variantId } = await newCatalog(t);
         expect(await unitPriceOf(other, variantId)).toBe('550.00');
 
         await createRule(
@@ -298,7 +298,7 @@ describe('pricing quotes', () => {
 
   describe('stock-level rules', () => {
     it('applies while available stock is at or below the threshold, read from inventory', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
       await createRule(
         t,
         ruleBody(
@@ -329,7 +329,7 @@ describe('pricing quotes', () => {
     });
 
     it('counts a never-stocked variant as zero available', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
       await createRule(
         t,
         ruleBody({ type: 'VARIANT', id: variantId }, { kind: 'STOCK_LEVEL', condition: { maxAvailable: 0 } }),
@@ -341,8 +341,8 @@ describe('pricing quotes', () => {
 
   describe('POST /api/pricing/quotes', () => {
     it('quotes many lines for one tier, in the order given, with their total', async () => {
-      const { productId, variantId: first } = await createCatalog(t);
-      const { id: second, sku: secondSku } = await createVariant(t, { productId, priceAdjustment: '0' });
+      const { productId, variantId: first } = await newCatalog(t);
+      const { id: second, sku: secondSku } = await newVariant(t, { productId, priceAdjustment: '0' });
       await createRule(
         t,
         ruleBody(
@@ -377,7 +377,7 @@ describe('pricing quotes', () => {
     });
 
     it('defaults the tier to STANDARD', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await t.http
         .post(QUOTES)
@@ -388,7 +388,7 @@ describe('pricing quotes', () => {
     });
 
     it('answers 404 naming every unknown variant', async () => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await t.http.post(QUOTES).send({
         items: [

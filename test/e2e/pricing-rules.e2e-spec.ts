@@ -1,4 +1,4 @@
-import { createCatalog, createCategory, createProduct, createVariant } from '../support/catalog.factory';
+import { newCatalog, newCategory, newProduct, newVariant } from '../support/catalog.factory';
 import { createRule, ruleBody } from '../support/pricing.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
 import { collection, startTestApp, TestApp } from '../support/test-app';
@@ -26,7 +26,7 @@ describe('pricing rules', () => {
 
   describe('POST /api/pricing/rules', () => {
     it('creates a rule with defaults for priority, stackable and active', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post({
         name: '  10+ units  ',
@@ -58,7 +58,7 @@ describe('pricing rules', () => {
       ['STOCK_LEVEL', { maxAvailable: 0 }, 'PERCENT_MARKUP', '1000'],
       ['CUSTOMER_TIER', { tier: 'PLATINUM' }, 'FIXED_PRICE', 0],
     ])('creates a %s rule', async (kind, condition, effectType, value) => {
-      const { variantId } = await createCatalog(t);
+      const { variantId } = await newCatalog(t);
 
       const response = await post(
         ruleBody(
@@ -72,7 +72,7 @@ describe('pricing rules', () => {
     });
 
     it('answers dates in UTC and amounts with two decimals', async () => {
-      const categoryId = await createCategory(t);
+      const categoryId = await newCategory(t);
 
       const response = await post(
         ruleBody(
@@ -139,7 +139,7 @@ describe('pricing rules', () => {
       ['stackable as a string', { stackable: 'no' }, 'stackable'],
       ['an unknown field', { discount: 10 }, 'discount'],
     ])('refuses %s with a field error', async (_case, overrides, field) => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await post(ruleBody({ type: 'PRODUCT', id: productId }, overrides));
 
@@ -193,14 +193,14 @@ describe('pricing rules', () => {
     });
 
     it('answers 404 for a deleted variant as scope', async () => {
-      const { id } = await createVariant(t);
+      const { id } = await newVariant(t);
       await t.http.delete(`/api/products/variants/${id}`).set('authorization', t.admin).expect(204);
 
       expectProblem(await post(ruleBody({ type: 'VARIANT', id })), 404, 'NOT_FOUND');
     });
 
     it('needs a token', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await t.http.post(RULES).send(ruleBody({ type: 'PRODUCT', id: productId }));
 
@@ -208,7 +208,7 @@ describe('pricing rules', () => {
     });
 
     it('is forbidden to a customer', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
 
       const response = await t.http
         .post(RULES)
@@ -221,7 +221,7 @@ describe('pricing rules', () => {
 
   describe('GET /api/pricing/rules', () => {
     it('pages through the rules, filtered by kind, scope and active', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const scope = { type: 'PRODUCT', id: productId };
       const first = await createRule(t, ruleBody(scope));
       const second = await createRule(t, ruleBody(scope, { kind: 'CUSTOMER_TIER', condition: { tier: 'GOLD' } }));
@@ -276,7 +276,7 @@ describe('pricing rules', () => {
     });
 
     it('is for admins only', async () => {
-      const { id } = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
+      const { id } = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
 
       expectProblem(await t.http.get(`${RULES}/${id}`), 401, 'UNAUTHENTICATED');
       expectProblem(await t.http.get(`${RULES}/${id}`).set('authorization', t.customer()), 403, 'FORBIDDEN');
@@ -285,7 +285,7 @@ describe('pricing rules', () => {
 
   describe('PATCH /api/pricing/rules/:id', () => {
     it('changes the given fields and keeps the others', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: productId }, { name: 'Before' }));
 
       const response = await patch(rule.id, { name: 'After', priority: 5, effect: { type: 'AMOUNT_OFF', value: 2 } });
@@ -302,7 +302,7 @@ describe('pricing rules', () => {
     });
 
     it('changes the kind together with its condition and clears the old condition', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: productId }));
 
       const response = await patch(rule.id, { kind: 'STOCK_LEVEL', condition: { maxAvailable: 3 } }).expect(200);
@@ -312,7 +312,7 @@ describe('pricing rules', () => {
     });
 
     it('checks the merged rule: a new kind without its condition is refused and nothing changes', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: productId }));
 
       const response = await patch(rule.id, { kind: 'CUSTOMER_TIER' });
@@ -324,7 +324,7 @@ describe('pricing rules', () => {
     });
 
     it('checks the merged rule: a percent effect type with the old amount value over 100', async () => {
-      const productId = await createProduct(t);
+      const productId = await newProduct(t);
       const rule = await createRule(
         t,
         ruleBody({ type: 'PRODUCT', id: productId }, { effect: { type: 'AMOUNT_OFF', value: '150' } }),
@@ -337,8 +337,8 @@ describe('pricing rules', () => {
     });
 
     it('moves the rule to another scope that exists, and refuses one that does not', async () => {
-      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
-      const categoryId = await createCategory(t);
+      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
+      const categoryId = await newCategory(t);
 
       const moved = await patch(rule.id, { scope: { type: 'CATEGORY', id: categoryId } }).expect(200);
       const missing = await patch(rule.id, { scope: { type: 'VARIANT', id: UNKNOWN_ID } });
@@ -352,7 +352,7 @@ describe('pricing rules', () => {
       ['a null condition', { condition: null }, 'condition'],
       ['an unknown field', { owner: 'me' }, 'owner'],
     ])('refuses %s', async (_case, body, field) => {
-      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
+      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
 
       const response = await patch(rule.id, body);
 
@@ -365,7 +365,7 @@ describe('pricing rules', () => {
     });
 
     it('is forbidden to a customer', async () => {
-      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
+      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
 
       const response = await t.http.patch(`${RULES}/${rule.id}`).set('authorization', t.customer()).send({ name: 'x' });
 
@@ -375,7 +375,7 @@ describe('pricing rules', () => {
 
   describe('DELETE /api/pricing/rules/:id', () => {
     it('deletes the rule', async () => {
-      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
+      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
 
       await remove(rule.id).expect(204);
 
@@ -384,7 +384,7 @@ describe('pricing rules', () => {
     });
 
     it('needs an admin token', async () => {
-      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await createProduct(t) }));
+      const rule = await createRule(t, ruleBody({ type: 'PRODUCT', id: await newProduct(t) }));
 
       expectProblem(await t.http.delete(`${RULES}/${rule.id}`), 401, 'UNAUTHENTICATED');
       expectProblem(await t.http.delete(`${RULES}/${rule.id}`).set('authorization', t.customer()), 403, 'FORBIDDEN');

@@ -1,7 +1,8 @@
 import { seedDemoData } from '../../src/cli/seed';
 import { buildCli, CliBuild } from '../support/cli';
 import { auditDrift } from '../support/inventory.factory';
-import { createIsolatedDatabase, IsolatedDatabase } from '../support/pricing.factory';
+import { createIsolatedDatabase, IsolatedDatabase } from '../support/test-database';
+import { demoCatalogShape, seededTotals } from '../support/rows';
 import { startTestApp, TestApp } from '../support/test-app';
 
 // The seed creates GLOBAL rules, which would change the prices other test files assert
@@ -29,13 +30,7 @@ describe('commerce seed', () => {
 
   /** Row counts and the latest change of everything the seed writes. */
   async function snapshot(variantId: number) {
-    const [counts] = await t.dataSource.query(
-      `SELECT (SELECT count(*) FROM categories) AS categories, (SELECT count(*) FROM products) AS products,
-              (SELECT count(*) FROM variants) AS variants, (SELECT count(*) FROM pricing_rules) AS rules,
-              (SELECT max(updated_at) FROM pricing_rules) AS rules_updated,
-              (SELECT max(updated_at) FROM products) AS products_updated,
-              (SELECT max(updated_at) FROM variants) AS variants_updated`,
-    );
+    const counts = await seededTotals(t);
     const movements = await t.http
       .get(`/api/inventory/${variantId}/movements`)
       .set('authorization', t.admin)
@@ -114,18 +109,7 @@ describe('commerce seed', () => {
     expect(first.status).toBe(0);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('Nothing to change');
-    const [counts] = await t.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM products) AS products,
-              (SELECT count(*)::int FROM variants) AS variants,
-              (SELECT count(*)::int FROM stock_levels WHERE on_hand BETWEEN 1 AND 3) AS scarce,
-              (SELECT count(*)::int FROM variants v LEFT JOIN stock_levels s ON s.variant_id = v.id
-                WHERE COALESCE(s.on_hand, 0) = 0) AS sold_out,
-              (SELECT count(DISTINCT kind)::int FROM pricing_rules) AS rule_kinds,
-              (SELECT max(depth)::int FROM (WITH RECURSIVE tree AS (
-                 SELECT id, 1 AS depth FROM categories WHERE parent_id IS NULL
-                 UNION ALL SELECT c.id, t.depth + 1 FROM categories c JOIN tree t ON c.parent_id = t.id
-               ) SELECT depth FROM tree) AS depths) AS depth`,
-    );
+    const counts = await demoCatalogShape(t);
     expect(counts.products).toBeGreaterThanOrEqual(50);
     expect(counts.variants).toBeGreaterThanOrEqual(counts.products * 3 - 2);
     expect(counts.scarce).toBeGreaterThan(0);

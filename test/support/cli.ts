@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Client } from 'pg';
 import * as ts from 'typescript';
-import { dropDatabase, splitDatabaseUrl } from '../../src/shared/database';
-import { siblingDatabaseUrl } from './test-env';
+import { splitDatabaseUrl } from '../../src/shared/database';
 
 export const root = join(__dirname, '..', '..');
 
@@ -20,8 +19,8 @@ function sourcesUnder(directory: string): string[] {
 /**
  * The app and CLI compiled into `<directory>/dist` in the layout `npm run build` makes
  * (dist/src, dist/migrations). Each file is transpiled on its own, as ts-jest does for
- * these tests, far quicker than a type-checked build; `npm run build` and lint check
- * the types.
+ * these tests, which takes a second where a type-checked build takes half a minute;
+ * `npm run build` and lint check the types.
  */
 export function compileInto(directory: string): void {
   const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
@@ -62,12 +61,6 @@ export function cliIn(directory: string): CliBuild {
       }),
     remove: () => rmSync(directory, { recursive: true, force: true }),
   };
-}
-
-/** A database URL on the run's server whose database does not exist yet; `drop` removes it if it came to be. */
-export function freshDatabase(label: string): { url: string; name: string; drop(): Promise<void> } {
-  const databaseUrl = siblingDatabaseUrl(label);
-  return { url: databaseUrl, name: splitDatabaseUrl(databaseUrl).database, drop: () => dropDatabase(databaseUrl) };
 }
 
 export async function databaseExists(databaseUrl: string): Promise<boolean> {

@@ -1,19 +1,35 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InventoryService, ReservationView, ReserveLine } from '../../src/inventory';
+import { StockService } from '../../src/inventory/stock.service';
 import { Money } from '../../src/shared/money';
-import { createVariant } from './catalog.factory';
-import { TestApp } from './test-app';
+import { newVariant } from './catalog.factory';
+import { LedgerRow, ledgerRowsOf, reservationStatusOf } from './rows';
+import { ADMIN_SUB, Harness, TestApp, unique } from './test-app';
 
 export interface StockedVariant {
   id: number;
   sku: string;
 }
 
-/** A new catalog variant with `onHand` units, set through the admin route. */
-export async function createStockedVariant(t: TestApp, onHand: number): Promise<StockedVariant> {
-  const variant = await createVariant(t);
-  await setStock(t, variant.id, onHand);
-  return variant;
+/**
+ * A new catalog variant with `onHand` units, written straight into the database as the
+ * admin's count would write it: the stock row and, for units, one COUNT movement.
+ */
+export async function newStockedVariant(
+  t: Pick<Harness, 'dataSource'>,
+  { onHand, ...variant }: { onHand: number } & Parameters<typeof newVariant>[1],
+): Promise<StockedVariant> {
+  const created = await newVariant(t, variant);
+  await t.dataSource.transaction(async (tx) => {
+    await tx.query('INSERT INTO stock_levels (variant_id, on_hand) VALUES ($1, $2)', [created.id, onHand]);
+    if (onHand === 0) return;
+    await tx.query(
+      `INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, actor)
+       VALUES ($1, 'COUNT', $2, 0, $2, 0, $3)`,
+      [created.id, onHand, ADMIN_SUB],
+    );
+  });
+  return created;
 }
 
 export async function setStock(t: TestApp, variantId: number, onHand: number): Promise<void> {
@@ -35,12 +51,12 @@ export function line(variant: StockedVariant, quantity: number, unitPrice = '10.
 
 /** Reserves through the inventory facade in a transaction of its own, as the cart's checkout will. */
 export function reserve(
-  t: TestApp,
+  t: Pick<Harness, 'dataSource' | 'get'>,
   ownerId: string,
   lines: ReserveLine[],
   ownerRef?: string,
 ): Promise<ReservationView> {
-  const inventory = t.app.get(InventoryService);
+  const inventory = t.get(InventoryService);
   return t.dataSource.transaction((tx) => inventory.reserve(tx, { ownerId, ownerRef, lines }));
 }
 
@@ -50,21 +66,64 @@ export async function auditDrift(t: TestApp): Promise<unknown[]> {
   return response.body.drift;
 }
 
-/** The ledger rows of a variant, oldest first. */
-export async function ledgerOf(
-  t: TestApp,
-  variantId: number,
-): Promise<
-  {
-    reason: string;
-    delta: number;
-    reservedDelta: number;
-    onHandAfter: number;
-    reservedAfter: number;
-    reservationId: string | null;
-    createdAt: string;
-  }[]
-> {
+/** The drift the audit finds, asked of the inventory module itself (medium tests have no HTTP). */
+export async function stockDrift(t: Pick<Harness, 'get'>): Promise<unknown[]> {
+  return (await t.get(StockService).audit()).drift;
+}
+
+/** Stock and ledger of a variant over the API, to show that a refused request changed nothing. */
+export async function snapshotOf(t: TestApp, variant: StockedVariant) {
+  return { stock: await stockOf(t, variant.id), ledger: await ledgerOf(t, variant.id) };
+}
+
+/** The snapshots of several variants. */
+export function snapshotsOf(t: TestApp, ...variants: StockedVariant[]) {
+  return Promise.all(variants.map((variant) => snapshotOf(t, variant)));
+}
+
+/** Two variants (10 and 5 on hand) and an ACTIVE reservation of 3 and 2 units at 12.50 and 4.00. */
+export async function newTwoLineReservation(
+  t: Pick<Harness, 'dataSource' | 'get'>,
+  ownerId: string,
+  ownerRef?: string,
+) {
+  const first = await newStockedVariant(t, { onHand: 10 });
+  const second = await newStockedVariant(t, { onHand: 5 });
+  const reservation = await reserve(t, ownerId, [line(second, 2, '4.00'), line(first, 3, '12.50')], ownerRef);
+  return { first, second, reservation };
+}
+
+/** The request with the Authorization header value, or without the header for null. */
+function withAuth<R extends { set(name: string, value: string): R }>(request: R, authorization: string | null): R {
+  return authorization ? request.set('authorization', authorization) : request;
+}
+
+/** PUT /api/inventory/:variantId, POST its adjustments and GET its movements, as an admin unless told otherwise. */
+export function inventoryRequests(app: () => TestApp) {
+  return {
+    put: (variantId: number | string, body: unknown, authorization: string | null = app().admin) =>
+      withAuth(app().http.put(`/api/inventory/${variantId}`), authorization).send(body as object),
+    adjust: (variantId: number | string, body: unknown, authorization: string | null = app().admin) =>
+      withAuth(app().http.post(`/api/inventory/${variantId}/adjustments`), authorization).send(body as object),
+    movements: (variantId: number | string, query = '', authorization: string | null = app().admin) =>
+      withAuth(app().http.get(`/api/inventory/${variantId}/movements${query}`), authorization),
+  };
+}
+
+/** GET /api/reservations/:id and POST its confirm and cancel, with an Authorization header (null: none). */
+export function reservationRequests(app: () => TestApp) {
+  return {
+    getReservation: (id: string, authorization: string | null) =>
+      withAuth(app().http.get(`/api/reservations/${id}`), authorization),
+    confirm: (id: string, authorization: string | null = app().admin) =>
+      withAuth(app().http.post(`/api/reservations/${id}/confirm`), authorization),
+    cancel: (id: string, authorization: string | null) =>
+      withAuth(app().http.post(`/api/reservations/${id}/cancel`), authorization),
+  };
+}
+
+/** The ledger rows of a variant over the API, oldest first. */
+export async function ledgerOf(t: TestApp, variantId: number): Promise<LedgerRow[]> {
   const response = await t.http
     .get(`/api/inventory/${variantId}/movements?limit=100`)
     .set('authorization', t.admin)
@@ -72,30 +131,22 @@ export async function ledgerOf(
   return [...response.body.items].reverse();
 }
 
-/** Polls until `check` passes or the timeout elapses (for effects of background jobs). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 10_000, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
-
 /** Deletes a catalog variant through the admin route; its stock history stays. */
 export async function deleteVariant(t: TestApp, variantId: number): Promise<void> {
   await t.http.delete(`/api/products/variants/${variantId}`).set('authorization', t.admin).expect(204);
 }
 
+/** Moves a reservation's expiry to `offsetMs` from now (the job, if any, still fires at the old time). */
+export async function moveExpiry(t: Pick<Harness, 'dataSource'>, reservationId: string, offsetMs: number) {
+  await t.dataSource.query(
+    `UPDATE reservations SET expires_at = now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1`,
+    [reservationId, offsetMs],
+  );
+}
+
 /** Moves a reservation's expiry into the past, as if its TTL had run out (the job has not run yet). */
-export async function makeOverdue(t: TestApp, reservationId: string): Promise<void> {
-  await t.dataSource.query(`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [
-    reservationId,
-  ]);
+export function makeOverdue(t: Pick<Harness, 'dataSource'>, reservationId: string): Promise<void> {
+  return moveExpiry(t, reservationId, -1000);
 }
 
 export interface RecordedEvent {
@@ -109,11 +160,11 @@ export interface RecordedEvent {
  * at the world as the emitter saw it.
  */
 export function recordEvents(
-  t: TestApp,
+  t: Pick<Harness, 'get'>,
   names: readonly string[],
   onEvent?: (event: RecordedEvent) => void,
 ): { events: RecordedEvent[]; stop(): void } {
-  const emitter = t.app.get(EventEmitter2);
+  const emitter = t.get(EventEmitter2);
   const events: RecordedEvent[] = [];
   const listeners = names.map((name) => {
     const listener = (payload: Record<string, unknown>) => {
@@ -128,4 +179,62 @@ export function recordEvents(
     events,
     stop: () => listeners.forEach(({ name, listener }) => emitter.off(name, listener)),
   };
+}
+
+/** What a released reservation's event says besides its ids: when it fell due and when its stock came back. */
+export const RELEASE_TIMES = { expiresAt: expect.any(Date), closedAt: expect.any(Date) };
+
+/**
+ * For a describe block of event tests: `record()` starts a recorder of the reservation
+ * events (see recordReservationEvents), and each test's recorder stops after it.
+ */
+export function reservationEventRecorder(harness: () => Pick<Harness, 'dataSource' | 'get'>) {
+  let recorder: ReturnType<typeof recordReservationEvents> | undefined;
+  afterEach(() => {
+    recorder?.stop();
+    recorder = undefined;
+  });
+  return () => (recorder = recordReservationEvents(harness()));
+}
+
+/**
+ * Records reservation.created, .confirmed and .released until `stop()`; each event also
+ * notes the reservation's status as another connection sees it at that moment.
+ */
+export function recordReservationEvents(t: Pick<Harness, 'dataSource' | 'get'>) {
+  const seen: Promise<string | undefined>[] = [];
+  const recorder = recordEvents(
+    t,
+    ['reservation.created', 'reservation.confirmed', 'reservation.released'],
+    (event) => {
+      seen.push(reservationStatusOf(t, String(event.payload.reservationId)));
+    },
+  );
+  const events = recorder.events;
+  return {
+    events,
+    of: (id: string) => events.filter((event) => event.payload.reservationId === id),
+    seenStatuses: () => Promise.all(seen),
+    stop: recorder.stop,
+  };
+}
+
+/** Units another ACTIVE reservation holds of a variant made by newVariantWithBystander. */
+export const BYSTANDER_UNITS = 5;
+
+/**
+ * Ten units, five of them held by another ACTIVE reservation: a transition applied
+ * twice would then show in the counters instead of being stopped by the CHECK
+ * constraint (reserved >= 0), so a test sees the status guard itself.
+ */
+export async function newVariantWithBystander(t: Pick<Harness, 'dataSource' | 'get'>): Promise<StockedVariant> {
+  const variant = await newStockedVariant(t, { onHand: 10 });
+  await reserve(t, unique('bystander'), [line(variant, BYSTANDER_UNITS)]);
+  return variant;
+}
+
+/** The ledger rows that closed the reservation: all of its rows but its RESERVE. */
+export async function closingRowsOf(t: Pick<Harness, 'dataSource'>, variant: StockedVariant, reservationId: string) {
+  const ledger = await ledgerRowsOf(t, variant.id);
+  return ledger.filter((row) => row.reservationId === reservationId && row.reason !== 'RESERVE');
 }

@@ -1,8 +1,4 @@
-import { validateEnv } from '../../src/shared/config';
-import { dropDatabase } from '../../src/shared/database';
-import { startTestApp, TestApp, unique } from './test-app';
-import { createMigratedDatabase } from './test-database';
-import { siblingDatabaseUrl } from './test-env';
+import { TestApp, unique } from './test-app';
 
 export type RuleBody = Record<string, unknown>;
 
@@ -55,34 +51,4 @@ export async function unitPriceOf(
 ): Promise<string> {
   const response = await quote(t, variantId, query).expect(200);
   return response.body.unitPrice as string;
-}
-
-export interface IsolatedDatabase {
-  /** The environment overrides that point an app (or the seed) at this database. */
-  env: Record<string, string>;
-  drop(): Promise<void>;
-}
-
-/**
- * A database of its own, migrated, beside the run's shared one. Tests that create GLOBAL
- * rules use it: a global rule changes every quote, so in the shared database it would
- * break the exact prices other test files assert while they run in parallel.
- */
-export async function createIsolatedDatabase(label: string): Promise<IsolatedDatabase> {
-  const databaseUrl = siblingDatabaseUrl(label);
-  await createMigratedDatabase(validateEnv({ ...process.env, DATABASE_URL: databaseUrl }));
-  return { env: { DATABASE_URL: databaseUrl }, drop: () => dropDatabase(databaseUrl) };
-}
-
-/** The real app on an isolated database; closing it drops the database. */
-export async function startIsolatedTestApp(label: string, overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createIsolatedDatabase(label);
-  const t = await startTestApp({ ...database.env, ...overrides });
-  return {
-    ...t,
-    close: async () => {
-      await t.close();
-      await database.drop();
-    },
-  };
 }

@@ -1,30 +1,26 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
-import { Test, TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bull';
 import Redis from 'ioredis';
-import { AppModule } from '../../src/app.module';
 import { validateEnv } from '../../src/shared/config';
+import { MediumContext, startMediumContext } from '../support/medium';
 
 describe('Bull connection', () => {
   const env = validateEnv(process.env);
-  let moduleRef: TestingModule;
+  let t: MediumContext;
   let redis: Redis;
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register(env), BullModule.registerQueue({ name: 'probe' })],
-    }).compile();
-    await moduleRef.init();
+    t = await startMediumContext({}, [BullModule.registerQueue({ name: 'probe' })]);
     redis = new Redis(env.REDIS_URL);
   });
 
   afterAll(async () => {
-    await moduleRef.close();
+    await t.close();
     redis.disconnect();
   });
 
   it('gives a module queue the configured Redis server and key prefix', async () => {
-    const queue = moduleRef.get<Queue>(getQueueToken('probe'));
+    const queue = t.get<Queue>(getQueueToken('probe'));
 
     const job = await queue.add({ hello: 'world' }, { jobId: 'probe-1' });
 

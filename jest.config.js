@@ -1,0 +1,52 @@
+// Four projects over one ts-jest setup: `unit` (pure code beside the sources), `medium`
+// (services with their real modules against the run's PostgreSQL and Redis), `e2e` (the
+// HTTP contract) and `faults` (dependencies stopped and killed, on servers of their own).
+const tsJest = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: {
+        target: 'ES2022',
+        module: 'commonjs',
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        esModuleInterop: true,
+        isolatedModules: true,
+        sourceMap: true,
+      },
+    },
+  ],
+};
+
+function project(displayName, roots, testRegex, extra = {}) {
+  return {
+    displayName,
+    rootDir: '.',
+    roots,
+    testRegex,
+    transform: tsJest,
+    testEnvironment: 'node',
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    ...extra,
+  };
+}
+
+// One database and Redis prefix per run, shared by the medium and e2e files.
+const runDatabase = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+const failOnUnhandledRejections = { testEnvironment: '<rootDir>/test/support/test-environment.ts' };
+
+module.exports = {
+  projects: [
+    project('unit', ['<rootDir>/src'], '\\.spec\\.ts$', failOnUnhandledRejections),
+    project('medium', ['<rootDir>/test/medium'], '\\.medium-spec\\.ts$', {
+      ...runDatabase,
+      ...failOnUnhandledRejections,
+    }),
+    project('e2e', ['<rootDir>/test/e2e'], '\\.e2e-spec\\.ts$', { ...runDatabase, ...failOnUnhandledRejections }),
+    project('faults', ['<rootDir>/test/faults'], '\\.fault-spec\\.ts$'),
+  ],
+  testTimeout: 60000,
+};
