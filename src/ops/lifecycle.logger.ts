@@ -1,10 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { EventEmitter, once } from 'node:events';
+import pino from 'pino';
 import { Env } from '../shared/config';
 import { QUEUE_BOARD_PATH } from './queue-board.auth';
 
-/** The process's role: this build serves HTTP and works the queues in the same process. */
-const ROLE = 'api+worker';
+/** The longest shutdown waits for its last log line to be written. */
+const DRAIN_WAIT_MS = 1_000;
+
+/** How the listening line names each APP_ROLE. */
+const ROLE_NAMES: Record<Env['APP_ROLE'], string> = { all: 'api+worker', api: 'api', worker: 'worker' };
 
 /** One line when the service starts to serve, and one at the start and the end of its shutdown. */
 @Injectable()
@@ -15,10 +20,11 @@ export class LifecycleLogger implements BeforeApplicationShutdown, OnApplication
   listening(env: Env): void {
     const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
     const url = `http://${host}:${env.PORT}`;
+    const role = ROLE_NAMES[env.APP_ROLE];
     const metrics = env.METRICS_PORT === 0 ? `${url}/metrics` : `http://${host}:${env.METRICS_PORT}/metrics`;
     this.logger.log(
-      { url, docs: `${url}/docs`, role: ROLE, metrics, queueBoard: `${url}${QUEUE_BOARD_PATH}` },
-      `Listening on ${url} (docs ${url}/docs, role ${ROLE})`,
+      { url, docs: `${url}/docs`, role, metrics, queueBoard: `${url}${QUEUE_BOARD_PATH}` },
+      `Listening on ${url} (docs ${url}/docs, role ${role})`,
     );
   }
 
@@ -27,9 +33,13 @@ export class LifecycleLogger implements BeforeApplicationShutdown, OnApplication
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
+    // Nest re-raises the signal next, which ends the process at once: wait until the
+    // asynchronous log destination has written everything, this last line included.
+    // (Its flush() answers at once while a write is still in flight; 'drain' does not.)
+    const root = PinoLogger.root as unknown as Record<symbol, unknown> | undefined;
+    const destination = root?.[pino.symbols.streamSym] as EventEmitter | undefined;
+    const drained = destination ? once(destination, 'drain') : Promise.resolve();
     this.logger.log({ signal }, 'Shut down');
-    // Nest re-raises the signal next, which ends the process before the asynchronous log
-    // destination would write this last line by itself.
-    await new Promise<void>((resolve) => (PinoLogger.root ? PinoLogger.root.flush(() => resolve()) : resolve()));
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref())]);
   }
 }

@@ -28,7 +28,8 @@ describe('the log of a running service', () => {
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // 'close', not 'exit': the child's last lines may still be in the pipe when it exits.
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
     try {
       await waitForHealth(`http://127.0.0.1:${port}/health`);
       const token = new TokenService(new JwtService({ secret: process.env.JWT_SECRET })).issue({ sub: 'log-reader' });
