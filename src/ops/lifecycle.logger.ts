@@ -33,13 +33,17 @@ export class LifecycleLogger implements BeforeApplicationShutdown, OnApplication
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log({ signal }, 'Shut down');
     // Nest re-raises the signal next, which ends the process at once: wait until the
     // asynchronous log destination has written everything, this last line included.
-    // (Its flush() answers at once while a write is still in flight; 'drain' does not.)
+    // Its flush() answers at once while a write is still in flight; 'drain' comes after.
     const root = PinoLogger.root as unknown as Record<symbol, unknown> | undefined;
-    const destination = root?.[pino.symbols.streamSym] as EventEmitter | undefined;
-    const drained = destination ? once(destination, 'drain') : Promise.resolve();
-    this.logger.log({ signal }, 'Shut down');
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref())]);
+    const destination = root?.[pino.symbols.streamSym] as (EventEmitter & { _writing?: boolean }) | undefined;
+    if (destination?._writing !== true) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      once(destination, 'drain'),
+      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
   }
 }
