@@ -41,7 +41,8 @@ describe('the app killed with SIGKILL under load, then started again', () => {
 
   it('keeps every promise across the crash: no 500, no double reservation, no stranded cart', async () => {
     const { app } = f;
-    const variants = await seedCatalog(app, 20, 10_000).catch(() => seedMore(f));
+    // A catalog of its own: the first test's variant has too few units for this load.
+    const variants = await seedCatalog(app, 20, 10_000, 'Crash');
     let stopping = false;
     const load = runShoppers(app, variants, { concurrency: 6, stop: () => stopping, prefix: 'crash' });
 
@@ -66,9 +67,3 @@ describe('the app killed with SIGKILL under load, then started again', () => {
     await expectPromisesKept(f, run, SWEEP_SECONDS * 1000 + 10_000);
   }, 180_000);
 });
-
-/** Variants of a second catalog product (the first test made the category). */
-async function seedMore(f: FaultEnvironment): Promise<number[]> {
-  const rows = await f.cluster.withClient('commerce', (client) => client.query(`SELECT id FROM variants ORDER BY id`));
-  return rows.rows.map((row: { id: number }) => row.id);
-}

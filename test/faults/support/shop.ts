@@ -53,11 +53,11 @@ export async function call(
   }
 }
 
-/** A catalog of `count` variants with `stock` units each; returns their ids. */
-export async function seedCatalog(app: AppProcess, count: number, stock: number): Promise<number[]> {
+/** A catalog of `count` variants with `stock` units each, under a category named `label`; returns their ids. */
+export async function seedCatalog(app: Endpoint, count: number, stock: number, label = 'Faults'): Promise<number[]> {
   const admin = app.token('ops', { admin: true });
   const category = await expectCreated(
-    call(app, 'POST', '/api/products/categories', { token: admin, body: { name: 'Faults' } }),
+    call(app, 'POST', '/api/products/categories', { token: admin, body: { name: label } }),
   );
   const product = await expectCreated(
     call(app, 'POST', '/api/products', {
@@ -70,7 +70,7 @@ export async function seedCatalog(app: AppProcess, count: number, stock: number)
     const variant = await expectCreated(
       call(app, 'POST', '/api/products/variants', {
         token: admin,
-        body: { productId: product.id, sku: `TEE-${index}` },
+        body: { productId: product.id, sku: `${label.toUpperCase()}-TEE-${index}` },
       }),
     );
     const stocked = await call(app, 'PUT', `/api/inventory/${variant.id}`, { token: admin, body: { onHand: stock } });
