@@ -15,7 +15,7 @@ import { BenchContext, ScenarioResult, Seeded } from './lib/context';
 import { BenchOptions, parseOptions, ScenarioName } from './lib/options';
 import { pgbenchAvailable } from './lib/pgbench';
 import { printReport, Report, targetsOf } from './lib/report';
-import { seedCategoryTree, seedStock, seedVariants } from './lib/seed';
+import { seedCategoryTree, seedStock, seedVariants, setPurchaseLimit } from './lib/seed';
 import { cacheMemoryScenario } from './scenarios/cache-memory';
 import { checkoutScenario, randomCarts } from './scenarios/checkout';
 import { expiryDrainScenario } from './scenarios/expiry-drain';
@@ -135,6 +135,7 @@ async function seed(db: Pool, options: BenchOptions): Promise<Seeded> {
       leafIds: categories.leafIds,
       onHand: SPREAD_STOCK_PER_VARIANT,
     });
+    await setPurchaseLimit(db, seeded.spreadVariantIds, SPREAD_STOCK_PER_VARIANT);
   }
   if (wants('checkout-hot')) {
     const [hot, pgbenchHot] = await seedVariants(db, {
@@ -145,6 +146,8 @@ async function seed(db: Pool, options: BenchOptions): Promise<Seeded> {
     // Exactly enough for every customer: one oversold unit or one lost checkout shows.
     await seedStock(db, [hot], options.hotCheckouts);
     await seedStock(db, [pgbenchHot], PGBENCH_STOCK);
+    // A drop's usual guard, so the figures include checking it: each customer buys one.
+    await setPurchaseLimit(db, [hot], 1);
     seeded.hotVariantId = hot;
     seeded.pgbenchHotVariantId = pgbenchHot;
   }

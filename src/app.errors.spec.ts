@@ -23,6 +23,11 @@ describe('APP_ERRORS', () => {
         'CLIENT_CLOSED_REQUEST',
         'INTERNAL',
         'SERVICE_UNAVAILABLE',
+        'PRECONDITION_FAILED',
+        'HOLD_LIMIT_REACHED',
+        'PURCHASE_LIMIT_EXCEEDED',
+        'TOO_MANY_HOLDS',
+        'STOCK_CHANGED',
       ].sort(),
     );
   });
@@ -33,6 +38,8 @@ describe('APP_ERRORS', () => {
     ['RESERVATION_NOT_ACTIVE', 409, 'The reservation is no longer active'],
     ['CART_EMPTY', 409, 'The cart is empty'],
     ['IDEMPOTENCY_KEY_REUSED', 422, 'The idempotency key was used for another request'],
+    ['PURCHASE_LIMIT_EXCEEDED', 409, 'More than a purchase limit allows'],
+    ['PRECONDITION_FAILED', 412, 'The resource changed since the version the request names'],
   ])("answers a module's code %s with %p %p", (code, status, title) => {
     expect(APP_ERRORS.definitionOf(code)).toEqual({ status, title });
   });

@@ -41,6 +41,7 @@ function checkoutScript(setup: string[], variants: string[]): string {
     8: `ARRAY[${each(`'PGBENCH'`)}]`,
     9: `ARRAY[${each('1')}]`,
     10: `ARRAY[${each(String(UNIT_PRICE_MINOR))}]`,
+    11: '86400',
   };
   const insert = INSERT_RESERVATION_SQL.replace(/\$(\d+)\b/g, (_match, index: string) => {
     const value = parameters[Number(index)];

@@ -74,6 +74,15 @@ export async function seedStock(db: Pool, variantIds: number[], onHand: number):
   );
 }
 
+/** Caps what one customer may buy of each variant, per order and per hour, as PUT …/limits does. */
+export async function setPurchaseLimit(db: Pool, variantIds: number[], units: number): Promise<void> {
+  await db.query(
+    `UPDATE stock_levels SET max_per_order = $2, max_per_customer = $2, limit_window_seconds = 3600, version = version + 1
+      WHERE variant_id = ANY($1::int[])`,
+    [variantIds, units],
+  );
+}
+
 /** `count` pricing rules of every kind and scope, as the admin API takes them. */
 export function ruleBodies(
   count: number,

@@ -5,7 +5,7 @@ import type { Queue } from 'bull';
 import { Env } from '../shared/config';
 import { keepPeriodicJob, logQueueErrors } from '../shared/queue';
 import { CartReconciler } from './cart-reconciler';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService } from '../shared/idempotency';
 
 export const CART_MAINTENANCE_QUEUE = 'cart-maintenance';
 const PURGE_JOB = 'purge-idempotency-keys';

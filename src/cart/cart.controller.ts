@@ -17,7 +17,7 @@ import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
 import { CheckoutDto } from './dto/checkout.dto';
-import { IdempotentResult } from './idempotency.service';
+import { IdempotentResult } from '../shared/idempotency';
 
 const REPLAYED_HEADER_DOC = {
   [IDEMPOTENT_REPLAYED_HEADER]: {
@@ -50,6 +50,7 @@ export class CartController {
     description:
       'Adds to the line when the variant is already in the cart, and prices the line again. ' +
       '409 INSUFFICIENT_STOCK when the line would hold more than is available (nothing is reserved until checkout); ' +
+      '409 PURCHASE_LIMIT_EXCEEDED when it would go past a purchase limit of the variant; ' +
       '404 for an unknown or deleted variant.',
   })
   @ApiCreatedResponse({ type: CartItemDto, headers: REPLAYED_HEADER_DOC })
@@ -67,7 +68,9 @@ export class CartController {
   @ApiUuidParam('itemId')
   @ApiOperation({
     summary: 'Set the quantity of a line of the cart; the line is priced again',
-    description: '409 INSUFFICIENT_STOCK when more than is available; 404 for a line not in the caller’s active cart.',
+    description:
+      '409 INSUFFICIENT_STOCK when more than is available; 409 PURCHASE_LIMIT_EXCEEDED past a purchase limit; ' +
+      '404 for a line not in the caller’s active cart.',
   })
   @ApiOkResponse({ type: CartItemDto })
   @ApiProblems(400, 404, 409)
@@ -100,7 +103,9 @@ export class CartController {
     description:
       'The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or ' +
       'cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. ' +
-      '409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart. ' +
+      '409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart; ' +
+      '409 PURCHASE_LIMIT_EXCEEDED past a purchase limit; 409 TOO_MANY_HOLDS when the customer already holds ' +
+      'MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER active reservations. ' +
       'Safe to retry without a key: when the caller has no active cart and their last checkout still holds its ' +
       'reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.',
   })

@@ -13,7 +13,6 @@ import { MAX_LINE_QUANTITY } from './cart-item.entity';
 /** The cart's own error codes, with the status and OpenAPI title of each. */
 export const CART_ERRORS = {
   CART_EMPTY: { status: 409, title: 'The cart is empty' },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The idempotency key was used for another request' },
 } as const satisfies ErrorDefinitions;
 
 export const CartErrorCode = codesOf(CART_ERRORS);
@@ -73,14 +72,5 @@ export class CartLinesNotForSaleError extends DomainError {
     super(InventoryErrorCode.INSUFFICIENT_STOCK, `Some lines cannot be sold, ${parts.join('; ')}`, {
       lines: [...discontinued, ...short].sort((a, b) => a.variantId - b.variantId),
     });
-  }
-}
-
-export class IdempotencyKeyReusedError extends DomainError {
-  constructor() {
-    super(
-      CartErrorCode.IDEMPOTENCY_KEY_REUSED,
-      'This Idempotency-Key was already used for a different request; use a new key for a new request',
-    );
   }
 }

@@ -10,11 +10,9 @@ import { CartController } from './cart.controller';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
-import { IdempotencyKey } from './idempotency-key.entity';
 import { CART_MAINTENANCE_QUEUE } from './cart-maintenance.queue';
 import { CartReconciler } from './cart-reconciler';
-import { IdempotencyRepository } from './idempotency.repository';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyModule } from '../shared/idempotency';
 import { ReservationReleasedListener } from './reservation-released.listener';
 
 const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE });
@@ -22,23 +20,16 @@ const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE
 /** The top of the module graph: nothing imports cart but the app and CartJobsModule. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Cart, CartItem, IdempotencyKey]),
+    TypeOrmModule.forFeature([Cart, CartItem]),
+    IdempotencyModule,
     maintenanceQueue,
     ProductsModule,
     PricingModule,
     InventoryModule,
   ],
   controllers: [CartController],
-  providers: [
-    CartRepository,
-    CartService,
-    CheckoutService,
-    IdempotencyRepository,
-    IdempotencyService,
-    CartReconciler,
-    ReservationReleasedListener,
-  ],
+  providers: [CartRepository, CartService, CheckoutService, CartReconciler, ReservationReleasedListener],
   // For CartJobsModule, in this folder.
-  exports: [maintenanceQueue, IdempotencyService, CartReconciler],
+  exports: [maintenanceQueue, IdempotencyModule, CartReconciler],
 })
 export class CartModule {}

@@ -9,7 +9,7 @@ import { Cart, MAX_CART_LINES } from './cart.entity';
 import { CartItem, MAX_LINE_QUANTITY } from './cart-item.entity';
 import { CartRepository, CartWithItems } from './cart.repository';
 import { CartDto, CartItemDto } from './dto/cart.dto';
-import { IdempotencyService, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, IdempotentResult } from '../shared/idempotency';
 import { priceSnapshotOf } from './price-snapshot';
 
 /** Times a change is planned again when another request changed the line meanwhile. */
@@ -95,7 +95,7 @@ export class CartService {
     input: { variantId: number; quantity: number },
     idempotencyKey?: string,
   ): Promise<IdempotentResult<CartItemDto>> {
-    const idempotent = this.idempotency.forRequest<CartItemDto>(principal, idempotencyKey, 'addCartItem', {
+    const idempotent = this.idempotency.forRequest<CartItemDto>(principal.customerId, idempotencyKey, 'addCartItem', {
       variantId: input.variantId,
       quantity: input.quantity,
     });
@@ -155,7 +155,7 @@ export class CartService {
     );
   }
 
-  /** Quotes the line's new quantity with the caller's tier and checks it against available stock. */
+  /** Quotes the line's new quantity with the caller's tier and checks it against purchase limits and available stock. */
   private async plan(
     principal: Principal,
     cartId: string | null,
@@ -166,6 +166,7 @@ export class CartService {
     if (quantityAfter > MAX_LINE_QUANTITY) throw new LineQuantityTooLargeError(quantityAfter);
     // Unknown and deleted variants fail here with 404, before anything is written.
     const quote = await this.pricing.quote({ variantId, quantity: quantityAfter }, { tier: principal.tier });
+    await this.inventory.assertWithinPurchaseLimits(principal.customerId, [{ variantId, quantity: quantityAfter }]);
     const stock = await this.inventory.getAvailability([variantId]);
     const available = stock.get(variantId)?.available ?? 0;
     if (available < quantityAfter) {

@@ -12,7 +12,7 @@ import { CartItem } from './cart-item.entity';
 import { CartRepository, CartWithItems } from './cart.repository';
 import { CartService } from './cart.service';
 import { CheckoutDto } from './dto/checkout.dto';
-import { IdempotencyService, IdempotentResult } from './idempotency.service';
+import { IdempotencyService, IdempotentResult } from '../shared/idempotency';
 import { priceSnapshotOf, PriceSnapshot } from './price-snapshot';
 
 /** A line priced for another tier than the token's, with its new price for the token's tier. */
@@ -54,7 +54,12 @@ export class CheckoutService {
     idempotencyKey?: string,
     clientGone?: AbortSignal,
   ): Promise<IdempotentResult<CheckoutDto>> {
-    const idempotent = this.idempotency.forRequest<CheckoutDto>(principal, idempotencyKey, 'checkoutCart', null);
+    const idempotent = this.idempotency.forRequest<CheckoutDto>(
+      principal.customerId,
+      idempotencyKey,
+      'checkoutCart',
+      null,
+    );
     const earlier = await idempotent.earlierAnswer();
     if (earlier) return earlier;
     try {

@@ -5,10 +5,13 @@ export {
   INVENTORY_ERRORS,
   InsufficientStockError,
   InventoryErrorCode,
+  PurchaseLimitExceededError,
   ReservationNotActiveError,
   ReservationNotFoundError,
 } from './inventory.errors';
-export type { ShortLine } from './inventory.errors';
+export type { LimitedLine, ShortLine } from './inventory.errors';
+export { STOCK_STATES, StockEvents } from './stock-state';
+export type { StockState, StockStateChangedEvent } from './stock-state';
 export { RESERVATION_STATUSES } from './reservation.entity';
 export type { ReservationStatus } from './reservation.entity';
 export { ReservationEvents } from './reservation.events';

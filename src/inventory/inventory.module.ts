@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProductsModule } from '../products';
+import { IdempotencyModule } from '../shared/idempotency';
 import { InventoryController } from './inventory.controller';
 import { InventoryService } from './inventory.service';
 import { ReservationItem } from './reservation-item.entity';
@@ -12,13 +13,16 @@ import { ReservationsController } from './reservations.controller';
 import { ReservationsService } from './reservations.service';
 import { StockLevel } from './stock-level.entity';
 import { StockMovement } from './stock-movement.entity';
+import { StockStateChange } from './stock-state-change.entity';
 import { StockRepository } from './stock.repository';
 import { StockService } from './stock.service';
+import { StockStateRecorder } from './stock-state-recorder';
 
 @Module({
   imports: [
     ProductsModule,
-    TypeOrmModule.forFeature([StockLevel, StockMovement, Reservation, ReservationItem]),
+    IdempotencyModule,
+    TypeOrmModule.forFeature([StockLevel, StockMovement, StockStateChange, Reservation, ReservationItem]),
     BullModule.registerQueue({ name: RESERVATIONS_QUEUE }),
   ],
   controllers: [InventoryController, ReservationsController],
@@ -26,6 +30,7 @@ import { StockService } from './stock.service';
     StockRepository,
     ReservationRepository,
     StockService,
+    StockStateRecorder,
     ReservationsService,
     ReservationExpiryQueue,
     InventoryService,

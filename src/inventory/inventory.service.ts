@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
+import { RequestedUnits } from './purchase-limits';
 import { ReservationStatus } from './reservation.entity';
 import { ReservationView } from './reservation.repository';
 import { ReservationsService, ReserveRequest } from './reservations.service';
@@ -30,6 +31,15 @@ export class InventoryService {
    */
   reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
     return this.reservations.reserve(tx, request);
+  }
+
+  /**
+   * Fails with PURCHASE_LIMIT_EXCEEDED (listing every line) when an order of these lines
+   * would go past a purchase limit, counting what the customer already holds or bought.
+   * For a cart edit: nothing is reserved yet, and checkout checks again under its locks.
+   */
+  assertWithinPurchaseLimits(customerId: string, lines: RequestedUnits[]): Promise<void> {
+    return this.reservations.assertWithinPurchaseLimits(customerId, lines);
   }
 
   /** The reservation if the principal owns it or is an admin; 404 otherwise. Without a principal: any. */

@@ -27,7 +27,7 @@ export class ReservationExpiryProcessor {
 
   @Process({ name: EXPIRE_JOB, concurrency: 4 })
   async expire(job: Job<ExpireJobData>): Promise<void> {
-    const settled = await this.reservations.expire(job.data.reservationId);
+    const settled = await this.reservations.expire(job.data.reservationId, job.data.extendedCount ?? 0);
     if (!settled) throw new ReservationNotDueError(job.data.reservationId);
   }
 

@@ -9,10 +9,16 @@ export const SWEEP_JOB = 'sweep';
 
 export interface ExpireJobData {
   reservationId: string;
+  /** The extension whose expiry time the job is for (absent: the first). */
+  extendedCount?: number;
 }
 
-/** One expire job per reservation: adding it twice keeps one, and confirm/cancel can find it. */
-export const expireJobId = (reservationId: string) => `expire:${reservationId}`;
+/**
+ * One expire job per reservation and expiry time: adding it twice keeps one, confirm and
+ * cancel can find it, and an extension's job never collides with the one it replaces.
+ */
+export const expireJobId = (reservationId: string, extendedCount = 0) =>
+  extendedCount === 0 ? `expire:${reservationId}` : `expire:${reservationId}:${extendedCount}`;
 
 /**
  * The inventory module's only contact with Bull, so that moving to another queue touches
@@ -43,9 +49,9 @@ export class ReservationExpiryQueue implements OnModuleInit {
    * is unreachable the command waits in the client's offline queue, and the caller must
    * not wait with it. The returned promise settles when Redis has answered.
    */
-  scheduleExpiry(reservationId: string, expiresAt: Date): Promise<void> {
+  scheduleExpiry(reservationId: string, expiresAt: Date, extendedCount: number): Promise<void> {
     const options: JobOptions = {
-      jobId: expireJobId(reservationId),
+      jobId: expireJobId(reservationId, extendedCount),
       delay: Math.max(expiresAt.getTime() - Date.now(), 0),
       // A job that fires a little early (clocks) finds the reservation not yet due and
       // is retried; the sweep remains the backstop.
@@ -54,17 +60,28 @@ export class ReservationExpiryQueue implements OnModuleInit {
       removeOnComplete: true,
       removeOnFail: 1000,
     };
-    return this.queue.add(EXPIRE_JOB, { reservationId } satisfies ExpireJobData, options).then(
+    const data: ExpireJobData = { reservationId, extendedCount };
+    return this.queue.add(EXPIRE_JOB, data, options).then(
       () => undefined,
       (error: unknown) =>
         this.logger.error({ err: error, reservationId }, 'Could not schedule a reservation expiry; the sweep will'),
     );
   }
 
+  /**
+   * Schedules the expiry of an extended reservation and removes the job of its previous
+   * expiry time. Should that removal fail, the old job finds the reservation extended
+   * and does nothing.
+   */
+  async moveExpiry(reservationId: string, expiresAt: Date, extendedCount: number): Promise<void> {
+    await this.scheduleExpiry(reservationId, expiresAt, extendedCount);
+    await this.cancelExpiry(reservationId, extendedCount - 1);
+  }
+
   /** Best effort: a confirmed or cancelled reservation's job would find nothing to do anyway. */
-  cancelExpiry(reservationId: string): Promise<void> {
+  cancelExpiry(reservationId: string, extendedCount: number): Promise<void> {
     return this.queue
-      .getJob(expireJobId(reservationId))
+      .getJob(expireJobId(reservationId, extendedCount))
       .then((job) => job?.remove())
       .then(
         () => undefined,

@@ -9,6 +9,7 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 @Entity('reservations')
 @Check('CHK_reservations_status', `"status" IN (${RESERVATION_STATUSES.map((status) => `'${status}'`).join(', ')})`)
 @Check('CHK_reservations_total_range', '"total_minor" >= 0')
+@Check('CHK_reservations_hold_cap', '"expires_at" <= "max_expires_at" AND "extended_count" >= 0')
 @Check('CHK_reservations_closed_when_final', `("status" = 'ACTIVE') = ("closed_at" IS NULL)`)
 // The sweep and every checkout look for overdue ACTIVE reservations: keep that set small to scan.
 @Index('IDX_reservations_active_expiry', ['expiresAt'], { where: `"status" = 'ACTIVE'` })
@@ -36,6 +37,14 @@ export class Reservation {
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
+
+  /** The latest `expiresAt` an extension may reach: creation plus RESERVATION_MAX_HOLD_SECONDS. */
+  @Column({ name: 'max_expires_at', type: 'timestamptz' })
+  maxExpiresAt!: Date;
+
+  /** How many times the hold was extended; also names the expiry job of the current `expiresAt`. */
+  @Column({ name: 'extended_count', type: 'integer', default: 0 })
+  extendedCount!: number;
 
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;

@@ -5,6 +5,8 @@
  */
 export const ReservationEvents = {
   Created: 'reservation.created',
+  /** The hold was extended: `expiresAt` moved later. */
+  Extended: 'reservation.extended',
   Confirmed: 'reservation.confirmed',
   Released: 'reservation.released',
 } as const;

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryForRead } from '../shared/database';
 import { Money } from '../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
+import { StockFigures } from './stock.repository';
 
 export interface ReservationItemView {
   variantId: number;
@@ -22,6 +23,9 @@ export interface ReservationView {
   currency: string;
   total: Money;
   expiresAt: Date;
+  /** The latest `expiresAt` extensions may reach. */
+  maxExpiresAt: Date;
+  extendedCount: number;
   createdAt: Date;
   closedAt: Date | null;
   items: ReservationItemView[];
@@ -34,6 +38,7 @@ export interface NewReservation {
   currency: string;
   total: Money;
   ttlSeconds: number;
+  maxHoldSeconds: number;
   lines: { variantId: number; sku: string; quantity: number; unitPrice: Money }[];
 }
 
@@ -44,20 +49,41 @@ export interface ClosedReservation {
   ownerId: string;
   ownerRef: string | null;
   expiresAt: Date;
+  extendedCount: number;
   closedAt: Date;
 }
+
+/** What a closing statement changed: the reservations it closed and the stock rows it moved. */
+export interface ClosedReservations {
+  closed: ClosedReservation[];
+  stock: StockFigures[];
+}
+
+/** What one customer holds or bought of some variants, and the limits of those variants. */
+export interface CustomerExposure {
+  /** The customer's ACTIVE reservations that have not run out. */
+  activeHolds: number;
+  /** The lines' variants that have a purchase limit; others are absent. */
+  limited: Map<number, { maxPerOrder: number | null; maxPerCustomer: number | null; alreadyHeld: number }>;
+}
+
+/** The status fields the expiry job decides on. */
+export type ReservationStatusRow = Pick<Reservation, 'status' | 'expiresAt' | 'extendedCount'>;
+
+/** Namespace of the transaction-scoped advisory locks that serialize one customer's reservations. */
+const CUSTOMER_RESERVATIONS_LOCK = 7301;
 
 /**
  * Inserts a reservation and its items, raises `reserved` and writes RESERVE ledger rows.
  * Parameters: $1 id, $2 owner id, $3 owner ref, $4 currency, $5 total (minor), $6 TTL
  * (seconds), then the lines as arrays: $7 variant ids, $8 SKUs, $9 quantities, $10 unit
- * prices (minor). Exported for the benchmark's PostgreSQL-only checkout, so that it
+ * prices (minor); $11 the longest hold (seconds) extensions may reach. Exported for the benchmark's PostgreSQL-only checkout, so that it
  * measures the very statement the app runs.
  */
 export const INSERT_RESERVATION_SQL = `WITH reservation AS (
-     INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at)
-     VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6))
-     RETURNING expires_at, created_at
+     INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at, max_expires_at)
+     VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6), now() + make_interval(secs => $11))
+     RETURNING expires_at, max_expires_at, created_at
    ),
    lines AS (
      SELECT * FROM unnest($7::int[], $8::varchar[], $9::int[], $10::bigint[])
@@ -68,7 +94,7 @@ export const INSERT_RESERVATION_SQL = `WITH reservation AS (
      SELECT $1, variant_id, sku, quantity, unit_price_minor FROM lines
    ),
    updated AS (
-     UPDATE stock_levels s SET reserved = s.reserved + l.quantity, updated_at = now()
+     UPDATE stock_levels s SET reserved = s.reserved + l.quantity, version = s.version + 1, updated_at = now()
        FROM lines l WHERE s.variant_id = l.variant_id
      RETURNING s.variant_id, s.on_hand, s.reserved, l.quantity
    ),
@@ -76,7 +102,7 @@ export const INSERT_RESERVATION_SQL = `WITH reservation AS (
      INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id)
      SELECT variant_id, 'RESERVE', 0, quantity, on_hand, reserved, $1 FROM updated ORDER BY variant_id
    )
-   SELECT expires_at, created_at FROM reservation`;
+   SELECT expires_at, max_expires_at, created_at FROM reservation`;
 
 /** The status a closing transition aims at; an overdue reservation becomes EXPIRED whatever is asked. */
 type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
@@ -93,28 +119,108 @@ export class ReservationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows. */
-  async insert(tx: EntityManager, reservation: NewReservation): Promise<{ expiresAt: Date; createdAt: Date }> {
+  async insert(
+    tx: EntityManager,
+    reservation: NewReservation,
+  ): Promise<{ expiresAt: Date; maxExpiresAt: Date; createdAt: Date }> {
     const { lines } = reservation;
-    const rows: { expires_at: Date; created_at: Date }[] = await tx.query(INSERT_RESERVATION_SQL, [
-      reservation.id,
-      reservation.ownerId,
-      reservation.ownerRef,
-      reservation.currency,
-      reservation.total.minor,
-      reservation.ttlSeconds,
-      lines.map((line) => line.variantId),
-      lines.map((line) => line.sku),
-      lines.map((line) => line.quantity),
-      lines.map((line) => line.unitPrice.minor),
-    ]);
-    return { expiresAt: rows[0].expires_at, createdAt: rows[0].created_at };
+    const rows: { expires_at: Date; max_expires_at: Date; created_at: Date }[] = await tx.query(
+      INSERT_RESERVATION_SQL,
+      [
+        reservation.id,
+        reservation.ownerId,
+        reservation.ownerRef,
+        reservation.currency,
+        reservation.total.minor,
+        reservation.ttlSeconds,
+        lines.map((line) => line.variantId),
+        lines.map((line) => line.sku),
+        lines.map((line) => line.quantity),
+        lines.map((line) => line.unitPrice.minor),
+        Math.max(reservation.maxHoldSeconds, reservation.ttlSeconds),
+      ],
+    );
+    return { expiresAt: rows[0].expires_at, maxExpiresAt: rows[0].max_expires_at, createdAt: rows[0].created_at };
+  }
+
+  /**
+   * Serializes the reservations of one customer until `tx` ends: their holds and purchase
+   * limits are checked and written by one transaction at a time. Taken after the
+   * customer's cart row and before any stock row, the one lock order of every checkout.
+   */
+  async lockCustomer(tx: EntityManager, ownerId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CUSTOMER_RESERVATIONS_LOCK, ownerId]);
+  }
+
+  /**
+   * The customer's live holds, and for each of the variants that has a purchase limit
+   * the units the customer holds (ACTIVE, not run out) or bought (CONFIRMED) within the
+   * variant's window. One statement: one snapshot (in `tx` after `lockCustomer`, one that
+   * sees the customer's last committed reservation).
+   */
+  async customerExposure(
+    tx: EntityManager | undefined,
+    ownerId: string,
+    variantIds: readonly number[],
+  ): Promise<CustomerExposure> {
+    const rows: { active_holds: number; limited: { v: number; o: number | null; c: number | null; u: number }[] }[] =
+      await (tx ?? this.dataSource.manager).query(
+        `SELECT (SELECT count(*) FROM reservations
+                  WHERE owner_id = $1 AND status = 'ACTIVE' AND expires_at > now())::int AS active_holds,
+                COALESCE(json_agg(json_build_object(
+                  'v', s.variant_id, 'o', s.max_per_order, 'c', s.max_per_customer,
+                  'u', CASE WHEN s.max_per_customer IS NULL THEN 0 ELSE (
+                         SELECT COALESCE(SUM(i.quantity), 0)
+                           FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
+                          WHERE r.owner_id = $1 AND i.variant_id = s.variant_id
+                            AND (r.status = 'CONFIRMED' OR (r.status = 'ACTIVE' AND r.expires_at > now()))
+                            AND (s.limit_window_seconds IS NULL
+                                 OR r.created_at > now() - make_interval(secs => s.limit_window_seconds))) END
+                )) FILTER (WHERE s.variant_id IS NOT NULL), '[]') AS limited
+           FROM stock_levels s
+          WHERE s.variant_id = ANY($2::int[]) AND (s.max_per_order IS NOT NULL OR s.max_per_customer IS NOT NULL)`,
+        [ownerId, [...new Set(variantIds)]],
+      );
+    const [row] = rows;
+    return {
+      activeHolds: row.active_holds,
+      limited: new Map(
+        row.limited.map((limit) => [
+          limit.v,
+          { maxPerOrder: limit.o, maxPerCustomer: limit.c, alreadyHeld: Number(limit.u) },
+        ]),
+      ),
+    };
+  }
+
+  /**
+   * Moves the expiry of an ACTIVE reservation that has not run out to `now + seconds`,
+   * never past its cap nor earlier than it was. Null when nothing changed: the caller
+   * reads the reservation to say why.
+   */
+  async extend(id: string, seconds: number): Promise<{ expiresAt: Date; extendedCount: number } | null> {
+    // The guards run under the row lock the UPDATE takes: of an extension racing an expiry
+    // or a confirm, whichever commits first decides what the other finds.
+    const rows: { expires_at: Date; extended_count: number }[] = await this.dataSource.query(
+      `WITH extended AS (
+         UPDATE reservations
+            SET expires_at = LEAST(now() + make_interval(secs => $2), max_expires_at),
+                extended_count = extended_count + 1, updated_at = now()
+          WHERE id = $1 AND status = 'ACTIVE' AND expires_at > now()
+            AND LEAST(now() + make_interval(secs => $2), max_expires_at) > expires_at
+         RETURNING expires_at, extended_count
+       )
+       SELECT * FROM extended`,
+      [id, seconds],
+    );
+    return rows.length === 1 ? { expiresAt: rows[0].expires_at, extendedCount: rows[0].extended_count } : null;
   }
 
   /**
    * Sells the stock of the reservation if it is ACTIVE: on-hand and reserved drop, one
    * SALE ledger row per item. One already past its expiry is expired instead.
    */
-  confirm(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservation[]> {
+  confirm(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservations> {
     return this.close(tx, [id], 'CONFIRMED', { onlyOverdue: false, actor });
   }
 
@@ -122,12 +228,12 @@ export class ReservationRepository {
    * Releases the stock of the reservation if it is ACTIVE: reserved drops, one CANCEL
    * ledger row per item. One already past its expiry is expired instead.
    */
-  cancel(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservation[]> {
+  cancel(tx: EntityManager, id: string, actor: string | null): Promise<ClosedReservations> {
     return this.close(tx, [id], 'CANCELLED', { onlyOverdue: false, actor });
   }
 
   /** Releases the stock of those of the reservations that are ACTIVE and overdue: one EXPIRE ledger row per item. */
-  expire(tx: EntityManager, ids: readonly string[]): Promise<ClosedReservation[]> {
+  expire(tx: EntityManager, ids: readonly string[]): Promise<ClosedReservations> {
     return this.close(tx, ids, 'EXPIRED', { onlyOverdue: true, actor: null });
   }
 
@@ -141,8 +247,8 @@ export class ReservationRepository {
     ids: readonly string[],
     target: ClosedStatus,
     { onlyOverdue, actor }: { onlyOverdue: boolean; actor: string | null },
-  ): Promise<ClosedReservation[]> {
-    if (ids.length === 0) return [];
+  ): Promise<ClosedReservations> {
+    if (ids.length === 0) return { closed: [], stock: [] };
     const rows: ClosedRow[] = await tx.query(
       `WITH closed AS (
          -- The reservations that leave ACTIVE now, and the status each ends in.
@@ -150,7 +256,7 @@ export class ReservationRepository {
             SET status = CASE WHEN expires_at <= now() THEN 'EXPIRED' ELSE $2::varchar END,
                 closed_at = now(), updated_at = now()
           WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE' AND ($3::boolean = false OR expires_at <= now())
-         RETURNING id, status, owner_id, owner_ref, expires_at, closed_at
+         RETURNING id, status, owner_id, owner_ref, expires_at, extended_count, closed_at
        ),
        items AS (
          -- Their items; a sale takes the units off on-hand too.
@@ -162,7 +268,9 @@ export class ReservationRepository {
          SELECT variant_id, SUM(delta)::int AS delta, SUM(quantity)::int AS quantity FROM items GROUP BY variant_id
        ),
        updated AS (
-         UPDATE stock_levels s SET on_hand = s.on_hand + t.delta, reserved = s.reserved - t.quantity, updated_at = now()
+         UPDATE stock_levels s
+            SET on_hand = s.on_hand + t.delta, reserved = s.reserved - t.quantity, version = s.version + 1,
+                updated_at = now()
            FROM totals t WHERE s.variant_id = t.variant_id
          RETURNING s.variant_id, s.on_hand, s.reserved
        ),
@@ -180,17 +288,24 @@ export class ReservationRepository {
          WINDOW later AS (PARTITION BY i.variant_id ORDER BY i.reservation_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
          ORDER BY i.variant_id, i.reservation_id
        )
-       SELECT id, status, owner_id, owner_ref, expires_at, closed_at FROM closed`,
+       -- The stock figures ride on every row: the caller compares them with the rows it locked.
+       SELECT c.*, (SELECT json_agg(json_build_object('variantId', variant_id, 'onHand', on_hand, 'reserved', reserved))
+                      FROM updated) AS stock
+         FROM closed c`,
       [ids, target, onlyOverdue, actor],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      status: row.status,
-      ownerId: row.owner_id,
-      ownerRef: row.owner_ref,
-      expiresAt: row.expires_at,
-      closedAt: row.closed_at,
-    }));
+    return {
+      closed: rows.map((row) => ({
+        id: row.id,
+        status: row.status,
+        ownerId: row.owner_id,
+        ownerRef: row.owner_ref,
+        expiresAt: row.expires_at,
+        extendedCount: row.extended_count,
+        closedAt: row.closed_at,
+      })),
+      stock: rows[0]?.stock ?? [],
+    };
   }
 
   /**
@@ -213,6 +328,8 @@ export class ReservationRepository {
       currency: reservation.currency,
       total: reservation.total,
       expiresAt: reservation.expiresAt,
+      maxExpiresAt: reservation.maxExpiresAt,
+      extendedCount: reservation.extendedCount,
       createdAt: reservation.createdAt,
       closedAt: reservation.closedAt,
       items: (reservation.items ?? []).map((item) => ({
@@ -225,11 +342,11 @@ export class ReservationRepository {
     };
   }
 
-  /** The reservation's status and expiry, or null. */
-  findStatus(id: string): Promise<Pick<Reservation, 'status' | 'expiresAt'> | null> {
+  /** The reservation's status, expiry and extension count, or null. */
+  findStatus(id: string): Promise<ReservationStatusRow | null> {
     return this.dataSource
       .getRepository(Reservation)
-      .findOne({ select: { status: true, expiresAt: true }, where: { id } });
+      .findOne({ select: { status: true, expiresAt: true, extendedCount: true }, where: { id } });
   }
 
   /** The status of each of these reservations; unknown ids are absent. */
@@ -288,5 +405,7 @@ interface ClosedRow {
   owner_id: string;
   owner_ref: string | null;
   expires_at: Date;
+  extended_count: number;
   closed_at: Date;
+  stock: StockFigures[] | null;
 }

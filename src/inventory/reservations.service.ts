@@ -8,13 +8,29 @@ import { Principal } from '../shared/auth';
 import { Env } from '../shared/config';
 import { afterCommit } from '../shared/database';
 import { Money } from '../shared/money';
-import { InsufficientStockError, ReservationNotActiveError, ReservationNotFoundError } from './inventory.errors';
+import {
+  HoldLimitReachedError,
+  InsufficientStockError,
+  PurchaseLimitExceededError,
+  ReservationNotActiveError,
+  ReservationNotFoundError,
+  TooManyHoldsError,
+} from './inventory.errors';
+import { purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationStatus } from './reservation.entity';
 import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
-import { ClosedReservation, ReservationRepository, ReservationView } from './reservation.repository';
+import {
+  ClosedReservation,
+  ClosedReservations,
+  ReservationRepository,
+  ReservationView,
+} from './reservation.repository';
 import { mergeReserveLines, ReserveLine } from './reserve-lines';
+import { StockStateCause } from './stock-state';
+import { StockStateRecorder } from './stock-state-recorder';
 import { StockRepository } from './stock.repository';
+import { StockLevel } from './stock-level.entity';
 
 export interface ReserveRequest {
   /**
@@ -28,6 +44,13 @@ export interface ReserveRequest {
   ownerRef?: string | null;
   lines: ReserveLine[];
 }
+
+/** The ledger reason of each way a reservation closes. */
+const CAUSE_OF_CLOSING: Record<Exclude<ReservationStatus, 'ACTIVE'>, StockStateCause> = {
+  CONFIRMED: 'SALE',
+  CANCELLED: 'CANCEL',
+  EXPIRED: 'EXPIRE',
+};
 
 /** Overdue reservations one checkout releases at most; more are left to the sweep. */
 const OVERDUE_RELEASE_LIMIT = 50;
@@ -43,25 +66,30 @@ export class ReservationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reservations: ReservationRepository,
     private readonly stock: StockRepository,
+    private readonly stockStates: StockStateRecorder,
     private readonly expiryQueue: ReservationExpiryQueue,
     private readonly events: EventEmitter2,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
   /**
-   * Reserves every line or none, inside the caller's transaction `tx`. Locks the stock
-   * rows of the lines (and of overdue reservations holding them, which it releases first)
-   * in one ascending pass, then checks every line and fails with all short lines at once.
-   * The expiry job and the events follow the caller's commit.
+   * Reserves every line or none, inside the caller's transaction `tx`. First serializes
+   * the customer's reservations and checks their holds and purchase limits; then locks
+   * the stock rows of the lines (and of overdue reservations holding them, which it
+   * releases first) in one ascending pass, checks every line and fails with all short
+   * lines at once. The expiry job and the events follow the caller's commit.
    */
   async reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
     const lines = mergeReserveLines(request.lines);
     const variantIds = lines.map((line) => line.variantId);
 
+    await this.reservations.lockCustomer(tx, request.ownerId);
+    await this.assertCustomerMayReserve(tx, request.ownerId, lines);
+
     const locks = await this.stock.lockForReserve(tx, variantIds, OVERDUE_RELEASE_LIMIT);
     const released = await this.reservations.expire(tx, locks.overdueIds);
     // Releasing moved the counters the lock read: read them again (the rows stay locked).
-    const levels = released.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
+    const levels = released.closed.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
 
     const short = lines
       .map((line) => {
@@ -76,24 +104,33 @@ export class ReservationsService {
     const currency = this.config.get('CURRENCY', { infer: true });
     const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
     const ownerRef = request.ownerRef ?? null;
-    const { expiresAt, createdAt } = await this.reservations.insert(tx, {
+    const { expiresAt, maxExpiresAt, createdAt } = await this.reservations.insert(tx, {
       id,
       ownerId: request.ownerId,
       ownerRef,
       currency,
       total,
       ttlSeconds: this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
+      maxHoldSeconds: this.config.get('RESERVATION_MAX_HOLD_SECONDS', { infer: true }),
       lines,
     });
+    const reservedFigures = lines.map((line) => {
+      const level = levels.get(line.variantId)!;
+      return { variantId: line.variantId, onHand: level.onHand, reserved: level.reserved + line.quantity };
+    });
+    await this.stockStates.record(tx, locks.levels.values(), [
+      { figures: released.stock, cause: 'EXPIRE' },
+      { figures: reservedFigures, cause: 'RESERVE' },
+    ]);
 
     afterCommit(tx, () => {
-      void this.expiryQueue.scheduleExpiry(id, expiresAt);
+      void this.expiryQueue.scheduleExpiry(id, expiresAt, 0);
       this.events.emit(ReservationEvents.Created, {
         reservationId: id,
         ownerId: request.ownerId,
         ownerRef,
       } satisfies ReservationEvent);
-      this.announceClosed(released);
+      this.announceClosed(released.closed);
     });
     return {
       id,
@@ -103,10 +140,76 @@ export class ReservationsService {
       currency,
       total,
       expiresAt,
+      maxExpiresAt,
+      extendedCount: 0,
       createdAt,
       closedAt: null,
       items: lines.map((line) => ({ ...line, lineTotal: line.unitPrice.times(line.quantity) })),
     };
+  }
+
+  /**
+   * Fails with TOO_MANY_HOLDS when the customer already holds MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER
+   * live reservations, and with PURCHASE_LIMIT_EXCEEDED when a line goes past a limit of
+   * its variant. Read after `lockCustomer`, so the customer's other checkouts are either
+   * committed and counted, or waiting.
+   */
+  private async assertCustomerMayReserve(tx: EntityManager, ownerId: string, lines: RequestedUnits[]): Promise<void> {
+    const exposure = await this.reservations.customerExposure(
+      tx,
+      ownerId,
+      lines.map((line) => line.variantId),
+    );
+    const maxHolds = this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
+    if (exposure.activeHolds >= maxHolds) throw new TooManyHoldsError(maxHolds);
+    const breaches = purchaseLimitBreaches(lines, exposure);
+    if (breaches.length > 0) throw new PurchaseLimitExceededError(breaches);
+  }
+
+  /**
+   * Fails with PURCHASE_LIMIT_EXCEEDED when an order of these lines would go past a
+   * purchase limit; reads without locks (a cart edit reserves nothing: checkout checks
+   * again, serialized per customer).
+   */
+  async assertWithinPurchaseLimits(ownerId: string, lines: RequestedUnits[]): Promise<void> {
+    const exposure = await this.reservations.customerExposure(
+      undefined,
+      ownerId,
+      lines.map((line) => line.variantId),
+    );
+    const breaches = purchaseLimitBreaches(lines, exposure);
+    if (breaches.length > 0) throw new PurchaseLimitExceededError(breaches);
+  }
+
+  /**
+   * Holds the stock longer: `expiresAt` becomes now + `seconds`, at most the reservation's
+   * `maxExpiresAt`, and never earlier than it was (asking for less than is left changes
+   * nothing). HOLD_LIMIT_REACHED once it is at its cap; RESERVATION_NOT_ACTIVE unless it
+   * is ACTIVE (one overdue is expired first). The expiry job moves with it.
+   */
+  async extend(id: string, seconds: number | undefined, principal?: Principal): Promise<ReservationView> {
+    const before = await this.get(id, principal);
+    if (before.status !== 'ACTIVE') throw new ReservationNotActiveError(id, before.status);
+    const extended = await this.reservations.extend(
+      id,
+      seconds ?? this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
+    );
+    if (!extended) {
+      // It ran out, was closed meanwhile, is at its cap, or already holds longer than asked.
+      const current = await this.get(id, principal);
+      if (current.status !== 'ACTIVE') throw new ReservationNotActiveError(id, current.status);
+      if (current.expiresAt.getTime() >= current.maxExpiresAt.getTime()) {
+        throw new HoldLimitReachedError(id, current.maxExpiresAt);
+      }
+      return current;
+    }
+    void this.expiryQueue.moveExpiry(id, extended.expiresAt, extended.extendedCount);
+    this.events.emit(ReservationEvents.Extended, {
+      reservationId: id,
+      ownerId: before.ownerId,
+      ownerRef: before.ownerRef,
+    } satisfies ReservationEvent);
+    return { ...before, expiresAt: extended.expiresAt, extendedCount: extended.extendedCount };
   }
 
   /**
@@ -151,15 +254,18 @@ export class ReservationsService {
   /**
    * Releases the reservation's stock if it is ACTIVE and overdue; idempotent, so a job
    * delivered twice or racing a confirm changes stock at most once. Returns false when it
-   * is ACTIVE but not due yet (a job that fired early).
+   * is ACTIVE but not due yet (a job that fired early). `extendedCount` is the one the
+   * job was scheduled for: a job of an expiry time an extension replaced has nothing to
+   * do, as the extension scheduled its own.
    *
    * Reservations tend to fall due together (a sale's checkouts expire 5 minutes after the
    * sale), so an overdue one is released with every other overdue reservation, in the
    * batches of the sweep: one transaction per 500 instead of one each. The jobs of the
    * others then find theirs released already, at the cost of one read.
    */
-  async expire(id: string): Promise<boolean> {
+  async expire(id: string, extendedCount = 0): Promise<boolean> {
     let current = await this.reservations.findStatus(id);
+    if (current?.status === 'ACTIVE' && current.extendedCount > extendedCount) return true;
     if (current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now()) {
       await this.expireOverdue();
       current = await this.reservations.findStatus(id);
@@ -200,13 +306,14 @@ export class ReservationsService {
     const actor = principal?.customerId ?? null;
     const variantIds = await this.reservations.variantsOf([id]);
     const [closed] = await this.dataSource.transaction(async (tx) => {
-      await this.stock.lockLevels(tx, variantIds);
-      const closed =
+      const levels = await this.stock.lockLevels(tx, variantIds);
+      const result =
         target === 'CONFIRMED'
           ? await this.reservations.confirm(tx, id, actor)
           : await this.reservations.cancel(tx, id, actor);
-      afterCommit(tx, () => this.announceClosed(closed));
-      return closed;
+      await this.recordStockStates(tx, levels.values(), result);
+      afterCommit(tx, () => this.announceClosed(result.closed));
+      return result.closed;
     });
     const after = await this.get(id);
     // Another transition won the race, or it fell due meanwhile and was expired instead.
@@ -218,11 +325,24 @@ export class ReservationsService {
   private async releaseOverdue(ids: readonly string[]): Promise<ClosedReservation[]> {
     const variantIds = await this.reservations.variantsOf(ids);
     return this.dataSource.transaction(async (tx) => {
-      await this.stock.lockLevels(tx, variantIds);
+      const levels = await this.stock.lockLevels(tx, variantIds);
       const released = await this.reservations.expire(tx, ids);
-      afterCommit(tx, () => this.announceClosed(released));
-      return released;
+      await this.recordStockStates(tx, levels.values(), released);
+      afterCommit(tx, () => this.announceClosed(released.closed));
+      return released.closed;
     });
+  }
+
+  /** Records the stock states that closing reservations changed (one statement closes one kind). */
+  private recordStockStates(
+    tx: EntityManager,
+    levels: Iterable<StockLevel>,
+    result: ClosedReservations,
+  ): Promise<void> {
+    const [first] = result.closed;
+    if (!first) return Promise.resolve();
+    const cause: StockStateCause = CAUSE_OF_CLOSING[first.status as Exclude<ReservationStatus, 'ACTIVE'>];
+    return this.stockStates.record(tx, levels, [{ figures: result.stock, cause }]);
   }
 
   private announceClosed(closed: ClosedReservation[]): void {
@@ -245,7 +365,8 @@ export class ReservationsService {
         this.events.emit(ReservationEvents.Released, released);
       }
       // An expiry may be running inside that very job, which Bull cannot remove.
-      if (reservation.status !== 'EXPIRED') void this.expiryQueue.cancelExpiry(reservation.id);
+      if (reservation.status !== 'EXPIRED')
+        void this.expiryQueue.cancelExpiry(reservation.id, reservation.extendedCount);
     }
     if (closed.length > 0) this.logger.debug({ count: closed.length }, 'Reservations closed');
   }

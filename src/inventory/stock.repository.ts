@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { Env } from '../shared/config';
 import { queryForRead } from '../shared/database';
 import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
+import { StockStateChange } from './stock-state-change.entity';
+import { StockState, stockStateOf } from './stock-state';
+
+/** A variant's purchase limits and low-stock threshold; null: none (the default threshold). */
+export interface StockLimits {
+  maxPerOrder: number | null;
+  maxPerCustomer: number | null;
+  windowSeconds: number | null;
+  lowStockThreshold: number | null;
+}
 
 export interface StockAvailability {
   variantId: number;
@@ -11,7 +23,37 @@ export interface StockAvailability {
   reserved: number;
   /** Units a new reservation can take: on-hand minus reserved. */
   available: number;
+  state: StockState;
+  /** Raised by every change of the row: the ETag of the stock. 0 for a variant never stocked. */
+  version: number;
+  limits: StockLimits;
+  /** When the figures were read (or written). */
+  asOf: Date;
 }
+
+/** The counters of a variant after a write, to compare with the locked row before it. */
+export interface StockFigures {
+  variantId: number;
+  onHand: number;
+  reserved: number;
+}
+
+/** A change of stock state, to record. */
+export type NewStockStateChange = Pick<
+  StockStateChange,
+  'variantId' | 'fromState' | 'toState' | 'event' | 'cause' | 'onHand' | 'reserved'
+>;
+
+/** One ACTIVE reservation holding units of a variant. */
+export interface StockHold {
+  reservationId: string;
+  ownerId: string;
+  quantity: number;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export type LimitsPatch = Partial<StockLimits>;
 
 export interface StockMovementView {
   id: number;
@@ -57,20 +99,96 @@ export interface ReserveLocks {
  */
 @Injectable()
 export class StockRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  /** Available units at or below which a variant without its own threshold is LOW_STOCK. */
+  get defaultLowStockThreshold(): number {
+    return this.config.get('LOW_STOCK_THRESHOLD', { infer: true });
+  }
+
+  /** The variant's state with its own threshold, else the default one. */
+  stateOf(level: Pick<StockLevel, 'onHand' | 'reserved' | 'lowStockThreshold'>): StockState {
+    return stockStateOf(level.onHand - level.reserved, level.lowStockThreshold ?? this.defaultLowStockThreshold);
+  }
+
+  /** The read model of a stock row (a never-stocked variant has `level` null: zeros, no limits). */
+  viewOf(variantId: number, level: StockLevel | null, asOf: Date): StockAvailability {
+    const row = level ?? { ...NEVER_STOCKED, variantId };
+    return {
+      variantId,
+      onHand: row.onHand,
+      reserved: row.reserved,
+      available: row.onHand - row.reserved,
+      state: this.stateOf(row),
+      version: row.version,
+      limits: {
+        maxPerOrder: row.maxPerOrder,
+        maxPerCustomer: row.maxPerCustomer,
+        windowSeconds: row.limitWindowSeconds,
+        lowStockThreshold: row.lowStockThreshold,
+      },
+      asOf,
+    };
+  }
 
   /** Counters of every requested variant; a variant never stocked has zeros. */
   async findAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
     const ids = [...new Set(variantIds)];
-    const result = new Map(ids.map((variantId) => [variantId, availabilityOf(variantId, 0, 0)]));
-    if (ids.length === 0) return result;
-    const rows = await queryForRead<{ variant_id: number; on_hand: number; reserved: number }[]>(
+    if (ids.length === 0) return new Map();
+    const rows = await queryForRead<(LevelRow & { as_of: Date })[]>(
       this.dataSource,
-      `SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ANY($1::int[])`,
+      `SELECT *, statement_timestamp() AS as_of FROM stock_levels WHERE variant_id = ANY($1::int[])`,
       [ids],
     );
-    for (const row of rows) result.set(row.variant_id, availabilityOf(row.variant_id, row.on_hand, row.reserved));
-    return result;
+    const asOf = rows[0]?.as_of ?? new Date();
+    const levels = new Map(rows.map((row) => [row.variant_id, levelOf(row)]));
+    return new Map(ids.map((id) => [id, this.viewOf(id, levels.get(id) ?? null, asOf)]));
+  }
+
+  /**
+   * The stocked variants in `state`, fewest available first: what to restock. Ids only;
+   * the caller drops the variants the catalog no longer sells before paging.
+   */
+  async findIdsInState(state: StockState): Promise<number[]> {
+    const rows = await queryForRead<{ variant_id: number }[]>(
+      this.dataSource,
+      `SELECT variant_id FROM (
+         SELECT variant_id, on_hand - reserved AS available,
+                CASE WHEN on_hand - reserved <= 0 THEN 'OUT_OF_STOCK'
+                     WHEN on_hand - reserved <= COALESCE(low_stock_threshold, $2) THEN 'LOW_STOCK'
+                     ELSE 'IN_STOCK' END AS state
+           FROM stock_levels) s
+        WHERE state = $1
+        ORDER BY available, variant_id`,
+      [state, this.defaultLowStockThreshold],
+    );
+    return rows.map((row) => row.variant_id);
+  }
+
+  /** A page of the ACTIVE reservations holding the variant, oldest first, with their count, from one snapshot. */
+  async holdsPage(variantId: number, limit: number, offset: number): Promise<[StockHold[], number]> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const from = `FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
+                    WHERE r.status = 'ACTIVE' AND i.variant_id = $1`;
+      const [{ total }]: { total: number }[] = await tx.query(`SELECT count(*)::int AS total ${from}`, [variantId]);
+      const rows: { id: string; owner_id: string; quantity: number; expires_at: Date; created_at: Date }[] =
+        await tx.query(
+          `SELECT r.id, r.owner_id, i.quantity, r.expires_at, r.created_at ${from}
+            ORDER BY r.created_at, r.id LIMIT $2 OFFSET $3`,
+          [variantId, limit, offset],
+        );
+      const holds = rows.map((row) => ({
+        reservationId: row.id,
+        ownerId: row.owner_id,
+        quantity: row.quantity,
+        expiresAt: row.expires_at,
+        createdAt: row.created_at,
+      }));
+      return [holds, total];
+    });
   }
 
   /** Locks the stock rows of the variants (SELECT ... FOR UPDATE), ascending. */
@@ -129,20 +247,57 @@ export class StockRepository {
   /**
    * Changes on-hand and writes its ledger row in one statement. The caller holds the row
    * lock and has checked the result against `reserved`; the CHECK constraints back it up.
+   * Returns the movement and the row's new version.
    */
-  async recordAdminMovement(tx: EntityManager, movement: AdminMovement): Promise<StockMovementView> {
-    const rows: MovementRow[] = await tx.query(
+  async recordAdminMovement(
+    tx: EntityManager,
+    movement: AdminMovement,
+  ): Promise<{ movement: StockMovementView; version: number }> {
+    const rows: (MovementRow & { version: string })[] = await tx.query(
       `WITH updated AS (
-         UPDATE stock_levels SET on_hand = on_hand + $2, updated_at = now()
+         UPDATE stock_levels SET on_hand = on_hand + $2, version = version + 1, updated_at = now()
           WHERE variant_id = $1
-         RETURNING variant_id, on_hand, reserved
+         RETURNING variant_id, on_hand, reserved, version
+       ),
+       movement AS (
+         INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, actor, note)
+         SELECT variant_id, $3, $2, 0, on_hand, reserved, $4, $5 FROM updated
+         RETURNING *
        )
-       INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, actor, note)
-       SELECT variant_id, $3, $2, 0, on_hand, reserved, $4, $5 FROM updated
-       RETURNING *`,
+       SELECT movement.*, updated.version FROM movement, updated`,
       [movement.variantId, movement.delta, movement.reason, movement.actor, movement.note],
     );
-    return movementViewOf(rows[0]);
+    return { movement: movementViewOf(rows[0]), version: Number(rows[0].version) };
+  }
+
+  /** Changes the limits named in `patch` (null removes one) on the locked row; returns the row. */
+  async updateLimits(tx: EntityManager, variantId: number, patch: LimitsPatch): Promise<StockLevel> {
+    const columns: Partial<
+      Pick<StockLevel, 'maxPerOrder' | 'maxPerCustomer' | 'limitWindowSeconds' | 'lowStockThreshold'>
+    > = {};
+    if (patch.maxPerOrder !== undefined) columns.maxPerOrder = patch.maxPerOrder;
+    if (patch.maxPerCustomer !== undefined) columns.maxPerCustomer = patch.maxPerCustomer;
+    if (patch.windowSeconds !== undefined) columns.limitWindowSeconds = patch.windowSeconds;
+    if (patch.lowStockThreshold !== undefined) columns.lowStockThreshold = patch.lowStockThreshold;
+    const result = await tx
+      .createQueryBuilder()
+      .update(StockLevel)
+      .set({ ...columns, version: () => 'version + 1' })
+      .where('variant_id = :variantId', { variantId })
+      .returning('*')
+      .execute();
+    return levelOf((result.raw as LevelRow[])[0]);
+  }
+
+  /** Appends changes of stock state (rare: only writes that cross a threshold have any). */
+  async recordStateChanges(tx: EntityManager, changes: readonly NewStockStateChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(StockStateChange)
+      .values([...changes])
+      .execute();
   }
 
   /** A page of the variant's ledger, newest first, with the count of all its rows, from one snapshot. */
@@ -196,8 +351,41 @@ export class StockRepository {
   }
 }
 
-export function availabilityOf(variantId: number, onHand: number, reserved: number): StockAvailability {
-  return { variantId, onHand, reserved, available: onHand - reserved };
+const NEVER_STOCKED: Omit<StockLevel, 'variantId'> = {
+  onHand: 0,
+  reserved: 0,
+  version: 0,
+  maxPerOrder: null,
+  maxPerCustomer: null,
+  limitWindowSeconds: null,
+  lowStockThreshold: null,
+  updatedAt: new Date(0),
+};
+
+interface LevelRow {
+  variant_id: number;
+  on_hand: number;
+  reserved: number;
+  version: string;
+  max_per_order: number | null;
+  max_per_customer: number | null;
+  limit_window_seconds: number | null;
+  low_stock_threshold: number | null;
+  updated_at: Date;
+}
+
+function levelOf(row: LevelRow): StockLevel {
+  return {
+    variantId: row.variant_id,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    version: Number(row.version),
+    maxPerOrder: row.max_per_order,
+    maxPerCustomer: row.max_per_customer,
+    limitWindowSeconds: row.limit_window_seconds,
+    lowStockThreshold: row.low_stock_threshold,
+    updatedAt: row.updated_at,
+  };
 }
 
 function ascendingUnique(variantIds: readonly number[]): number[] {

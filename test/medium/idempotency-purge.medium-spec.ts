@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { IdempotencyService } from '../../src/cart/idempotency.service';
+import { IdempotencyService } from '../../src/shared/idempotency';
 import { cartUseCases } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant } from '../support/inventory.factory';

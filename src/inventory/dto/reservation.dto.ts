@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiMoneyProperty } from '../../shared/money';
 import { RESERVATION_STATUSES, ReservationStatus } from '../reservation.entity';
 import { ReservationView } from '../reservation.repository';
@@ -30,6 +31,12 @@ export class ReservationDto {
   @ApiProperty({ format: 'date-time', description: 'When the stock is released unless confirmed' })
   expiresAt!: string;
 
+  @ApiProperty({ format: 'date-time', description: 'The latest expiresAt an extension can reach' })
+  maxExpiresAt!: string;
+
+  @ApiProperty({ example: 0, description: 'How many times the hold was extended' })
+  extendedCount!: number;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -50,6 +57,8 @@ export class ReservationDto {
       id: reservation.id,
       status: reservation.status,
       expiresAt: reservation.expiresAt.toISOString(),
+      maxExpiresAt: reservation.maxExpiresAt.toISOString(),
+      extendedCount: reservation.extendedCount,
       createdAt: reservation.createdAt.toISOString(),
       closedAt: reservation.closedAt?.toISOString() ?? null,
       items: reservation.items.map((item) => ({
@@ -63,4 +72,19 @@ export class ReservationDto {
       currency: reservation.currency,
     };
   }
+}
+
+export class ExtendReservationDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 86_400,
+    example: 300,
+    description: 'Hold until now + seconds (default RESERVATION_TTL_SECONDS), at most until maxExpiresAt',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  seconds?: number;
 }

@@ -1,11 +1,52 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { PageDto, trimToNull } from '../../shared/http';
+import { PageDto, PageQueryDto, trimToNull } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
-import { StockAvailability, StockMovementView } from '../stock.repository';
-import { StockAudit } from '../stock.service';
+import { STOCK_STATES, StockState } from '../stock-state';
+import { StockAvailability, StockHold, StockLimits, StockMovementView } from '../stock.repository';
+import type { StockAudit } from '../stock.service';
+
+/** The most units a purchase limit may name (a cart line holds far fewer). */
+const MAX_PURCHASE_LIMIT = 1_000_000;
+/** The longest purchase-limit window: a year. */
+const MAX_LIMIT_WINDOW_SECONDS = 366 * 86_400;
+
+export class StockLimitsDto implements StockLimits {
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 2,
+    description: 'Most units of the variant per order (cart line); null: no cap',
+  })
+  maxPerOrder!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 2,
+    description:
+      'Most units one customer may hold (ACTIVE) or have bought (CONFIRMED) within windowSeconds; null: no cap',
+  })
+  maxPerCustomer!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 86400,
+    description: 'The window maxPerCustomer counts over, in seconds; null: every reservation the customer ever made',
+  })
+  windowSeconds!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 5,
+    description: 'Available units at or below which the variant is LOW_STOCK; null: the LOW_STOCK_THRESHOLD setting',
+  })
+  lowStockThreshold!: number | null;
+}
 
 /** Reasons an admin may give; the reservation lifecycle records the others itself. */
 export const ADJUSTMENT_REASONS = ['RESTOCK', 'RETURN', 'DAMAGE', 'ADJUSTMENT'] as const satisfies MovementReason[];
@@ -24,9 +65,61 @@ export class StockLevelDto {
   @ApiProperty({ example: 8, description: 'Units that can still be reserved: onHand - reserved' })
   available!: number;
 
+  @ApiProperty({
+    enum: STOCK_STATES,
+    enumName: 'StockState',
+    description: 'OUT_OF_STOCK when nothing is available, LOW_STOCK at or below the threshold, else IN_STOCK',
+  })
+  state!: StockState;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 7,
+    description: 'Raised by every change of the stock; the ETag header carries it quoted, for If-Match',
+  })
+  version!: number;
+
+  @ApiProperty({ type: StockLimitsDto })
+  limits!: StockLimitsDto;
+
+  @ApiProperty({ format: 'date-time', description: 'When these figures were read or written' })
+  asOf!: string;
+
   static from(level: StockAvailability): StockLevelDto {
-    return { variantId: level.variantId, onHand: level.onHand, reserved: level.reserved, available: level.available };
+    return {
+      variantId: level.variantId,
+      onHand: level.onHand,
+      reserved: level.reserved,
+      available: level.available,
+      state: level.state,
+      version: level.version,
+      limits: { ...level.limits },
+      asOf: level.asOf.toISOString(),
+    };
   }
+}
+
+export class StockLevelPageDto extends PageDto(StockLevelDto, 'StockLevelPage') {}
+
+export class ListStockQueryDto extends PageQueryDto {
+  @ApiProperty({
+    enum: STOCK_STATES,
+    enumName: 'StockState',
+    description: 'The state to list (LOW_STOCK and OUT_OF_STOCK: what to restock)',
+  })
+  @IsIn(STOCK_STATES)
+  state!: StockState;
+}
+
+/** Optional expected on-hand: the compare-and-set of a client that has no ETag at hand. */
+function ApiExpectedOnHand() {
+  return ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_ON_HAND,
+    example: 10,
+    description: 'Write only if on hand is this figure now; else 409 STOCK_CHANGED with the current figures',
+  });
 }
 
 export class SetStockDto {
@@ -35,7 +128,74 @@ export class SetStockDto {
   @Min(0)
   @Max(MAX_ON_HAND)
   onHand!: number;
+
+  @ApiExpectedOnHand()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_ON_HAND)
+  expectedOnHand?: number;
 }
+
+/** Absent fields keep their value; null removes a limit (or restores the default threshold). */
+export class SetStockLimitsDto {
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_PURCHASE_LIMIT, example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PURCHASE_LIMIT)
+  maxPerOrder?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: MAX_PURCHASE_LIMIT, example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PURCHASE_LIMIT)
+  maxPerCustomer?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_LIMIT_WINDOW_SECONDS,
+    example: 86400,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT_WINDOW_SECONDS)
+  windowSeconds?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_ON_HAND, example: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_ON_HAND)
+  lowStockThreshold?: number | null;
+}
+
+export class StockHoldDto {
+  @ApiProperty({ format: 'uuid' })
+  reservationId!: string;
+
+  @ApiProperty({ example: 'alice', description: 'The customer holding the units' })
+  ownerId!: string;
+
+  @ApiProperty({ example: 2, description: 'Units of the variant the reservation holds' })
+  quantity!: number;
+
+  @ApiProperty({ format: 'date-time', description: 'When the hold ends unless confirmed or extended' })
+  expiresAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  static from(hold: StockHold): StockHoldDto {
+    return { ...hold, expiresAt: hold.expiresAt.toISOString(), createdAt: hold.createdAt.toISOString() };
+  }
+}
+
+export class StockHoldPageDto extends PageDto(StockHoldDto, 'StockHoldPage') {}
 
 export class CreateAdjustmentDto {
   @ApiProperty({
@@ -61,6 +221,13 @@ export class CreateAdjustmentDto {
   @IsString()
   @MaxLength(500)
   note?: string | null;
+
+  @ApiExpectedOnHand()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_ON_HAND)
+  expectedOnHand?: number;
 }
 
 export class StockMovementDto {

@@ -132,6 +132,30 @@ export class Env {
   @Max(86_400)
   RESERVATION_TTL_SECONDS = 300;
 
+  /**
+   * The longest a reservation can hold stock, however often it is extended: a hold on a
+   * scarce item keeps it from every other buyer, so it is capped from its creation.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RESERVATION_MAX_HOLD_SECONDS = 900;
+
+  /** ACTIVE reservations one customer may have at once (a checkout past it is 409 TOO_MANY_HOLDS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER = 3;
+
+  /** Available units at or below which a variant without its own threshold is LOW_STOCK. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  LOW_STOCK_THRESHOLD = 5;
+
   /** How often the sweep expires overdue reservations whose jobs Redis lost. */
   @Transform(toInt)
   @IsInt()
@@ -305,6 +329,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const { HTTP_HEADERS_TIMEOUT_MS: headers, HTTP_REQUEST_TIMEOUT_MS: request } = env;
   if (typeof headers === 'number' && typeof request === 'number' && headers > request) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
+  }
+  const { RESERVATION_TTL_SECONDS: ttl, RESERVATION_MAX_HOLD_SECONDS: maxHold } = env;
+  if (typeof ttl === 'number' && typeof maxHold === 'number' && ttl > maxHold) {
+    problems.push('RESERVATION_MAX_HOLD_SECONDS must not be less than RESERVATION_TTL_SECONDS');
   }
   // Bull's scripts need every key of a queue in one slot of the cluster.
   if (env.REDIS_CLUSTER_NODES && typeof env.QUEUE_PREFIX === 'string' && !env.QUEUE_PREFIX.startsWith('{')) {

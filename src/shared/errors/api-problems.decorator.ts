@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource (NOT_FOUND)',
   408: 'The request was not received in time (REQUEST_TIMEOUT)',
   409: 'Conflicts with the current state',
+  412: 'If-Match names a version that is no longer current (PRECONDITION_FAILED); the body has the current one',
   413: 'Body too large (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
   422: 'Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED)',

@@ -25,6 +25,7 @@ export const GENERIC_ERRORS = {
   NOT_FOUND: { status: 404, title: 'The resource was not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this resource' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  PRECONDITION_FAILED: { status: 412, title: 'The resource changed since the version the request names' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
@@ -55,6 +56,8 @@ export function errorCodeForStatus(status: number): ErrorCode {
       return ErrorCode.REQUEST_TIMEOUT;
     case 409:
       return ErrorCode.CONFLICT;
+    case 412:
+      return ErrorCode.PRECONDITION_FAILED;
     case 413:
       return ErrorCode.PAYLOAD_TOO_LARGE;
     case 415:

@@ -7,10 +7,16 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** Validates an optional Idempotency-Key: 1-255 visible ASCII characters (a UUID is a good choice). */
+/** Validates an Idempotency-Key: 1-255 visible ASCII characters (a UUID is a good choice). */
 @Injectable()
 export class IdempotencyKeyPipe implements PipeTransform<unknown, string | undefined> {
+  constructor(private readonly required = false) {}
+
   transform(value: unknown): string | undefined {
+    if (value === undefined && this.required) {
+      const message = `${IDEMPOTENCY_KEY_HEADER} is required: this write is not safe to repeat without one`;
+      throw new ValidationFailedError(message, [{ field: IDEMPOTENCY_KEY_HEADER, message }]);
+    }
     if (value === undefined) return undefined;
     if (typeof value === 'string' && KEY_PATTERN.test(value)) return value;
     const message = `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 visible ASCII characters, e.g. a UUID`;
@@ -25,19 +31,20 @@ const idempotencyKeyHeader = createParamDecorator(
     ],
 );
 
-/** The validated Idempotency-Key header of the request, or undefined when it has none. */
-export const IdempotencyKey = () => idempotencyKeyHeader(new IdempotencyKeyPipe());
+/** The validated Idempotency-Key header of the request; undefined when it has none, unless `required` (400). */
+export const IdempotencyKey = ({ required = false } = {}) => idempotencyKeyHeader(new IdempotencyKeyPipe(required));
 
-/** Documents the optional Idempotency-Key header and the 422 its reuse answers. */
-export const ApiIdempotencyKey = () =>
+/** Documents the Idempotency-Key header and the 422 its reuse answers; `scope` says whose keys collide. */
+export const ApiIdempotencyKey = ({ required = false, scope = 'per customer' } = {}) =>
   applyDecorators(
     ApiHeader({
       name: IDEMPOTENCY_KEY_HEADER,
-      required: false,
+      required,
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
       description:
-        'Makes a retry safe: a repeat with the same key (per customer, kept 24 h) answers the stored response ' +
-        `with \`${IDEMPOTENT_REPLAYED_HEADER}: true\` and changes nothing; the same key with another request is 422.`,
+        `${required ? 'Required. ' : ''}Makes a retry safe: a repeat with the same key (${scope}, kept 24 h) answers ` +
+        `the stored response with \`${IDEMPOTENT_REPLAYED_HEADER}: true\` and changes nothing; the same key with ` +
+        'another request is 422.',
     }),
     ApiProblems(422),
   );

@@ -9,3 +9,4 @@ export * from './http-server';
 export * from './rate-limit';
 export * from './route-limits';
 export * from './client-gone';
+export * from './if-match';

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { Principal } from '../shared/auth';
-import { Env } from '../shared/config';
-import { DomainError } from '../shared/errors';
-import { IdempotencyKeyReusedError } from './cart.errors';
+import { Env } from '../config';
+import { DomainError } from '../errors';
+import { IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyRepository, KeyRef } from './idempotency.repository';
 
 export interface IdempotentResult<T> {
@@ -92,9 +91,14 @@ export class IdempotencyService {
     private readonly config: ConfigService<Env, true>,
   ) {}
 
-  /** The key of one request; `key` undefined when the caller sent none. */
-  forRequest<T>(principal: Principal, key: string | undefined, operation: string, payload: unknown): IdempotentCall<T> {
-    const request = key === undefined ? undefined : { customerId: principal.customerId, key, operation, payload };
+  /**
+   * The key of one request; `key` undefined when the caller sent none. `owner` is whose
+   * keys these are: a customer's id for their own requests, or a name shared by a team
+   * (every staff member writing stock), so that one retried request is one write whoever
+   * sends the retry.
+   */
+  forRequest<T>(owner: string, key: string | undefined, operation: string, payload: unknown): IdempotentCall<T> {
+    const request = key === undefined ? undefined : { customerId: owner, key, operation, payload };
     return new IdempotentCall<T>(this.keys, this.ttlSeconds, request);
   }
 

@@ -1,0 +1,40 @@
+import { LimitedLine } from './inventory.errors';
+import { CustomerExposure } from './reservation.repository';
+
+export interface RequestedUnits {
+  variantId: number;
+  /** Units of the variant in one order (a cart line, or a reservation's merged line). */
+  quantity: number;
+}
+
+/**
+ * The lines that go past a purchase limit of their variant: more units in one order than
+ * `maxPerOrder`, or more than `maxPerCustomer` together with what the customer already
+ * holds or bought within the window. Both caps of one line are reported when both break.
+ */
+export function purchaseLimitBreaches(lines: readonly RequestedUnits[], exposure: CustomerExposure): LimitedLine[] {
+  const breaches: LimitedLine[] = [];
+  for (const line of lines) {
+    const limits = exposure.limited.get(line.variantId);
+    if (!limits) continue;
+    if (limits.maxPerOrder !== null && line.quantity > limits.maxPerOrder) {
+      breaches.push({
+        variantId: line.variantId,
+        limitKind: 'PER_ORDER',
+        limit: limits.maxPerOrder,
+        requested: line.quantity,
+        alreadyHeld: 0,
+      });
+    }
+    if (limits.maxPerCustomer !== null && limits.alreadyHeld + line.quantity > limits.maxPerCustomer) {
+      breaches.push({
+        variantId: line.variantId,
+        limitKind: 'PER_CUSTOMER',
+        limit: limits.maxPerCustomer,
+        requested: line.quantity,
+        alreadyHeld: limits.alreadyHeld,
+      });
+    }
+  }
+  return breaches;
+}
