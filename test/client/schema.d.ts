@@ -152,6 +152,26 @@ export interface paths {
         patch: operations["updateProduct"];
         trace?: never;
     };
+    "/api/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stocked variants in a state, fewest available first: the low and out-of-stock ones to restock
+         * @description Variants the catalog no longer sells are left out, and so are variants never stocked.
+         */
+        get: operations["listStockByState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory/audit": {
         parameters: {
             query?: never;
@@ -176,11 +196,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stock of a variant: on hand, reserved and available (zeros if never stocked) */
+        /**
+         * Stock of a variant: on hand, reserved, available, state and limits (zeros if never stocked)
+         * @description The ETag header is the stock version; send it as If-Match to write only if nothing moved since.
+         */
         get: operations["getStock"];
         /**
          * Set the counted units on hand; the difference is recorded as a COUNT movement
-         * @description 409 CONFLICT if the count is below the units reserved. Setting the current count writes nothing.
+         * @description 409 CONFLICT if the count is below the units reserved; 409 STOCK_CHANGED if expectedOnHand is not the figure on hand; 412 if If-Match is stale. Setting the current count writes nothing.
          */
         put: operations["setStock"];
         post?: never;
@@ -201,9 +224,46 @@ export interface paths {
         put?: never;
         /**
          * Add or remove units with a reason
-         * @description 409 CONFLICT if on hand would drop below the units reserved.
+         * @description An Idempotency-Key is required: a delta applied twice is two movements, and syncs retry. 409 CONFLICT if on hand would drop below the units reserved; 409 STOCK_CHANGED if expectedOnHand is not the figure on hand; 412 if If-Match is stale.
          */
         post: operations["adjustStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/{variantId}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the variant's purchase limits and low-stock threshold
+         * @description Absent fields keep their value; null removes a limit (or restores the LOW_STOCK_THRESHOLD default). maxPerOrder caps a cart line; maxPerCustomer caps what one customer holds or bought within windowSeconds.
+         */
+        put: operations["setStockLimits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/{variantId}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ACTIVE reservations holding the variant, oldest first: why it is not available */
+        get: operations["listReservationHolds"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -278,6 +338,26 @@ export interface paths {
          * @description 409 RESERVATION_NOT_ACTIVE unless it is ACTIVE; one past its expiry is expired instead.
          */
         post: operations["cancelReservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reservations/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold the stock of an ACTIVE reservation of the caller (any, for an admin) longer
+         * @description expiresAt becomes now + seconds (default RESERVATION_TTL_SECONDS), never past maxExpiresAt (creation + RESERVATION_MAX_HOLD_SECONDS) and never earlier than it was. 409 HOLD_LIMIT_REACHED once at maxExpiresAt; 409 RESERVATION_NOT_ACTIVE unless it is ACTIVE (one past its expiry is expired instead).
+         */
+        post: operations["extendReservation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -383,7 +463,7 @@ export interface paths {
         put?: never;
         /**
          * Add units of a variant to the cart, priced for the caller’s tier
-         * @description Adds to the line when the variant is already in the cart, and prices the line again. 409 INSUFFICIENT_STOCK when the line would hold more than is available (nothing is reserved until checkout); 404 for an unknown or deleted variant.
+         * @description Adds to the line when the variant is already in the cart, and prices the line again. 409 INSUFFICIENT_STOCK when the line would hold more than is available (nothing is reserved until checkout); 409 PURCHASE_LIMIT_EXCEEDED when it would go past a purchase limit of the variant; 404 for an unknown or deleted variant.
          */
         post: operations["addCartItem"];
         delete?: never;
@@ -408,7 +488,7 @@ export interface paths {
         head?: never;
         /**
          * Set the quantity of a line of the cart; the line is priced again
-         * @description 409 INSUFFICIENT_STOCK when more than is available; 404 for a line not in the caller’s active cart.
+         * @description 409 INSUFFICIENT_STOCK when more than is available; 409 PURCHASE_LIMIT_EXCEEDED past a purchase limit; 404 for a line not in the caller’s active cart.
          */
         patch: operations["updateCartItem"];
         trace?: never;
@@ -424,7 +504,7 @@ export interface paths {
         put?: never;
         /**
          * Reserve every line of the cart at its price snapshot, or none
-         * @description The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. 409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart. Safe to retry without a key: when the caller has no active cart and their last checkout still holds its reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.
+         * @description The stock is held until the reservation expires (RESERVATION_TTL_SECONDS) unless it is confirmed or cancelled; the cart becomes CHECKED_OUT, and ACTIVE again if the reservation is cancelled or expires. 409 INSUFFICIENT_STOCK lists every short line (the cart is left as it was); 409 CART_EMPTY for an empty cart; 409 PURCHASE_LIMIT_EXCEEDED past a purchase limit; 409 TOO_MANY_HOLDS when the customer already holds MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER active reservations. Safe to retry without a key: when the caller has no active cart and their last checkout still holds its reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.
          */
         post: operations["checkoutCart"];
         delete?: never;
@@ -458,7 +538,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "RATE_LIMITED" | "CLIENT_CLOSED_REQUEST" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "SKU_TAKEN" | "INSUFFICIENT_STOCK" | "RESERVATION_NOT_ACTIVE" | "CART_EMPTY" | "IDEMPOTENCY_KEY_REUSED";
+        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "RATE_LIMITED" | "CLIENT_CLOSED_REQUEST" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_REUSED" | "SKU_TAKEN" | "INSUFFICIENT_STOCK" | "RESERVATION_NOT_ACTIVE" | "HOLD_LIMIT_REACHED" | "PURCHASE_LIMIT_EXCEEDED" | "TOO_MANY_HOLDS" | "STOCK_CHANGED" | "CART_EMPTY";
         FieldErrorDto: {
             /** @example basePrice */
             field: string;
@@ -675,6 +755,74 @@ export interface components {
              */
             basePrice?: string;
         };
+        /** @enum {string} */
+        StockState: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK";
+        StockLimitsDto: {
+            /**
+             * @description Most units of the variant per order (cart line); null: no cap
+             * @example 2
+             */
+            maxPerOrder: number | null;
+            /**
+             * @description Most units one customer may hold (ACTIVE) or have bought (CONFIRMED) within windowSeconds; null: no cap
+             * @example 2
+             */
+            maxPerCustomer: number | null;
+            /**
+             * @description The window maxPerCustomer counts over, in seconds; null: every reservation the customer ever made
+             * @example 86400
+             */
+            windowSeconds: number | null;
+            /**
+             * @description Available units at or below which the variant is LOW_STOCK; null: the LOW_STOCK_THRESHOLD setting
+             * @example 5
+             */
+            lowStockThreshold: number | null;
+        };
+        StockLevelDto: {
+            /** @example 1 */
+            variantId: number;
+            /**
+             * @description Units in the warehouse
+             * @example 10
+             */
+            onHand: number;
+            /**
+             * @description Units held by active reservations
+             * @example 2
+             */
+            reserved: number;
+            /**
+             * @description Units that can still be reserved: onHand - reserved
+             * @example 8
+             */
+            available: number;
+            /** @description OUT_OF_STOCK when nothing is available, LOW_STOCK at or below the threshold, else IN_STOCK */
+            state: components["schemas"]["StockState"];
+            /**
+             * @description Raised by every change of the stock; the ETag header carries it quoted, for If-Match
+             * @example 7
+             */
+            version: number;
+            limits: components["schemas"]["StockLimitsDto"];
+            /**
+             * Format: date-time
+             * @description When these figures were read or written
+             */
+            asOf: string;
+        };
+        StockLevelPageDto: {
+            items: components["schemas"]["StockLevelDto"][];
+            /**
+             * @description Number of items across all pages
+             * @example 42
+             */
+            total: number;
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+        };
         StockDriftDto: {
             /** @example 1 */
             variantId: number;
@@ -706,31 +854,17 @@ export interface components {
             /** @description Reservations still ACTIVE more than RESERVATION_STUCK_GRACE_SECONDS after their expiry: their stock is held although nobody can buy it (the expiry sweep is not running). Oldest first, at most 1000. */
             stuck: components["schemas"]["StuckReservationDto"][];
         };
-        StockLevelDto: {
-            /** @example 1 */
-            variantId: number;
-            /**
-             * @description Units in the warehouse
-             * @example 10
-             */
-            onHand: number;
-            /**
-             * @description Units held by active reservations
-             * @example 2
-             */
-            reserved: number;
-            /**
-             * @description Units that can still be reserved: onHand - reserved
-             * @example 8
-             */
-            available: number;
-        };
         SetStockDto: {
             /**
              * @description Counted units on hand
              * @example 10
              */
             onHand: number;
+            /**
+             * @description Write only if on hand is this figure now; else 409 STOCK_CHANGED with the current figures
+             * @example 10
+             */
+            expectedOnHand?: number;
         };
         /** @enum {string} */
         AdjustmentReason: "RESTOCK" | "RETURN" | "DAMAGE" | "ADJUSTMENT";
@@ -744,6 +878,11 @@ export interface components {
             reason: components["schemas"]["AdjustmentReason"];
             /** @example Delivery 4711 */
             note?: string | null;
+            /**
+             * @description Write only if on hand is this figure now; else 409 STOCK_CHANGED with the current figures
+             * @example 10
+             */
+            expectedOnHand?: number;
         };
         /** @enum {string} */
         MovementReason: "RESTOCK" | "RETURN" | "DAMAGE" | "ADJUSTMENT" | "COUNT" | "RESERVE" | "SALE" | "CANCEL" | "EXPIRE";
@@ -774,6 +913,49 @@ export interface components {
             note: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        SetStockLimitsDto: {
+            /** @example 2 */
+            maxPerOrder?: number | null;
+            /** @example 2 */
+            maxPerCustomer?: number | null;
+            /** @example 86400 */
+            windowSeconds?: number | null;
+            /** @example 5 */
+            lowStockThreshold?: number | null;
+        };
+        StockHoldDto: {
+            /** Format: uuid */
+            reservationId: string;
+            /**
+             * @description The customer holding the units
+             * @example alice
+             */
+            ownerId: string;
+            /**
+             * @description Units of the variant the reservation holds
+             * @example 2
+             */
+            quantity: number;
+            /**
+             * Format: date-time
+             * @description When the hold ends unless confirmed or extended
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        StockHoldPageDto: {
+            items: components["schemas"]["StockHoldDto"][];
+            /**
+             * @description Number of items across all pages
+             * @example 42
+             */
+            total: number;
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
         };
         StockMovementPageDto: {
             items: components["schemas"]["StockMovementDto"][];
@@ -819,6 +1001,16 @@ export interface components {
              * @description When the stock is released unless confirmed
              */
             expiresAt: string;
+            /**
+             * Format: date-time
+             * @description The latest expiresAt an extension can reach
+             */
+            maxExpiresAt: string;
+            /**
+             * @description How many times the hold was extended
+             * @example 0
+             */
+            extendedCount: number;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -834,6 +1026,13 @@ export interface components {
             total: string;
             /** @example USD */
             currency: string;
+        };
+        ExtendReservationDto: {
+            /**
+             * @description Hold until now + seconds (default RESERVATION_TTL_SECONDS), at most until maxExpiresAt
+             * @example 300
+             */
+            seconds?: number;
         };
         /** @enum {string} */
         PricingRuleKind: "SCHEDULE" | "STOCK_LEVEL" | "QUANTITY" | "CUSTOMER_TIER";
@@ -2574,6 +2773,75 @@ export interface operations {
             };
         };
     };
+    listStockByState: {
+        parameters: {
+            query: {
+                limit?: number;
+                offset?: number;
+                /** @description The state to list (LOW_STOCK and OUT_OF_STOCK: what to restock) */
+                state: components["schemas"]["StockState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevelPageDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     auditStock: {
         parameters: {
             query?: never;
@@ -2642,6 +2910,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The stock version, for If-Match on the next write */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2689,7 +2959,12 @@ export interface operations {
     setStock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key (shared by all staff, kept 24 h) answers the stored response with `Idempotent-Replayed: true` and changes nothing; the same key with another request is 422. */
+                "Idempotency-Key"?: string;
+                /** @description Write only if the resource is still at this version: the ETag of an earlier read. A stale one is 412 PRECONDITION_FAILED with the current figures, and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 variantId: number;
             };
@@ -2703,6 +2978,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The stock version, for If-Match on the next write */
+                    ETag?: string;
+                    /** @description "true" when this repeats the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,6 +3033,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description If-Match names a version that is no longer current (PRECONDITION_FAILED); the body has the current one */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Too many requests (RATE_LIMITED) */
             429: {
                 headers: {
@@ -2777,7 +3074,12 @@ export interface operations {
     adjustStock: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required. Makes a retry safe: a repeat with the same key (shared by all staff, kept 24 h) answers the stored response with `Idempotent-Replayed: true` and changes nothing; the same key with another request is 422. */
+                "Idempotency-Key": string;
+                /** @description Write only if the resource is still at this version: the ETag of an earlier read. A stale one is 412 PRECONDITION_FAILED with the current figures, and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 variantId: number;
             };
@@ -2791,6 +3093,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The stock version, for If-Match on the next write */
+                    ETag?: string;
+                    /** @description "true" when this repeats the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2835,6 +3141,183 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current (PRECONDITION_FAILED); the body has the current one */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    setStockLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                variantId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetStockLimitsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The stock version, for If-Match on the next write */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevelDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listReservationHolds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                variantId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockHoldPageDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3100,6 +3583,85 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    extendReservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendReservationDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {

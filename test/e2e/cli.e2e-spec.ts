@@ -145,7 +145,7 @@ describe('commerce migrate:check and migrate:generate with a migration missing',
 
     expect(check.status).toBe(1);
     expect(check.stdout).toContain('Entities and migrations differ');
-    expect(check.stdout).toContain('ALTER TABLE "carts" ADD "settled_at"');
+    expect(check.stdout).toContain('ALTER TABLE "stock_levels" ADD "version"');
   });
 
   it('writes a migration that creates what is missing, and reverts it', () => {
@@ -156,9 +156,9 @@ describe('commerce migrate:check and migrate:generate with a migration missing',
     expect(file).toMatch(/^\d{13}-AddCartSettlement\.ts$/);
     const source = readFileSync(join(workspace(), 'migrations', file), 'utf8');
     expect(source).toMatch(/export class AddCartSettlement\d{13} implements MigrationInterface/);
-    expect(source).toContain('ALTER TABLE "carts" ADD "settled_at"');
-    expect(source).toContain('ALTER TABLE "carts" DROP COLUMN "settled_at"');
-    expect(removed).toMatch(/CartSettlement\.js$/);
+    expect(source).toContain('ALTER TABLE "stock_levels" ADD "version"');
+    expect(source).toContain('ALTER TABLE "stock_levels" DROP COLUMN "version"');
+    expect(removed).toMatch(/ScarceStockControls\.js$/);
   });
 
   it('refuses to generate in production or with a bad name', () => {

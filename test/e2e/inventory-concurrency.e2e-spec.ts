@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   auditDrift,
   BYSTANDER_UNITS,
@@ -56,6 +57,7 @@ describe('inventory under concurrency', () => {
         t.http
           .post(`/api/inventory/${variant.id}/adjustments`)
           .set('authorization', t.admin)
+          .set('idempotency-key', randomUUID())
           .send({ delta: -1, reason: 'DAMAGE' }),
       ),
     ]);

@@ -37,7 +37,14 @@ const CART_RESPONSES: Record<
     replay: ['200', 'CheckoutDto'],
   },
 };
-const IDEMPOTENT_OPERATION_IDS = ['addCartItem', 'checkoutCart'];
+/** Operations that accept an Idempotency-Key, and whether they require one. */
+const IDEMPOTENT_OPERATIONS: Record<string, boolean> = {
+  addCartItem: false,
+  checkoutCart: false,
+  setStock: false,
+  adjustStock: true,
+};
+const IDEMPOTENT_OPERATION_IDS = Object.keys(IDEMPOTENT_OPERATIONS);
 describe('HTTP conventions', () => {
   let t: TestApp;
   let openApi: OpenApiDocument;
@@ -159,7 +166,7 @@ describe('HTTP conventions', () => {
       },
     );
 
-    it('documents the optional Idempotency-Key header on the idempotent cart operations only', () => {
+    it('documents the Idempotency-Key header on the idempotent operations only, required on adjustments', () => {
       const withKey = operationsOf(openApi)
         .filter(({ operation }) =>
           (operation.parameters ?? []).some(
@@ -173,7 +180,7 @@ describe('HTTP conventions', () => {
         IDEMPOTENT_OPERATION_IDS.includes(operation.operationId ?? ''),
       )) {
         const header = operation.parameters?.find((parameter) => parameter.name === 'Idempotency-Key');
-        expect(header?.required).not.toBe(true);
+        expect(header?.required ?? false).toBe(IDEMPOTENT_OPERATIONS[operation.operationId!]);
       }
     });
 

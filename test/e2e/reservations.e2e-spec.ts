@@ -50,6 +50,8 @@ describe('inventory reservations', () => {
         id: reservation.id,
         status: 'ACTIVE',
         expiresAt: expect.any(String),
+        maxExpiresAt: expect.any(String),
+        extendedCount: 0,
         createdAt: expect.any(String),
         closedAt: null,
         items: [
@@ -63,6 +65,8 @@ describe('inventory reservations', () => {
       const createdAt = Date.parse(response.body.createdAt);
       const expiresAt = Date.parse(response.body.expiresAt);
       expect(expiresAt - createdAt).toBe(ttlSeconds * 1000);
+      const maxHoldSeconds = Number(t.app.get(ConfigService).get('RESERVATION_MAX_HOLD_SECONDS'));
+      expect(Date.parse(response.body.maxExpiresAt) - createdAt).toBe(maxHoldSeconds * 1000);
       expect(Math.abs(createdAt - Date.now())).toBeLessThan(60_000);
       expect(await auditDrift(t)).toEqual([]);
     });

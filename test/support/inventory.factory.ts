@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InventoryService, ReservationView, ReserveLine } from '../../src/inventory';
 import { StockService } from '../../src/inventory/stock.service';
@@ -36,12 +37,23 @@ export async function setStock(t: TestApp, variantId: number, onHand: number): P
   await t.http.put(`/api/inventory/${variantId}`).set('authorization', t.admin).send({ onHand }).expect(200);
 }
 
-export async function stockOf(
-  t: TestApp,
-  variantId: number,
-): Promise<{ onHand: number; reserved: number; available: number }> {
+export interface StockCounters {
+  variantId: number;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+/** The counters of a variant's stock over the API (the state, limits and version left out). */
+export async function stockOf(t: TestApp, variantId: number): Promise<StockCounters> {
+  const { body } = await t.http.get(`/api/inventory/${variantId}`).expect(200);
+  return { variantId: body.variantId, onHand: body.onHand, reserved: body.reserved, available: body.available };
+}
+
+/** The whole stock answer of a variant with its ETag. */
+export async function stockLevelOf(t: TestApp, variantId: number) {
   const response = await t.http.get(`/api/inventory/${variantId}`).expect(200);
-  return response.body;
+  return { ...(response.body as StockCounters & { state: string; version: number }), etag: response.headers.etag };
 }
 
 /** A reservation line of `quantity` units at 10.00 each. */
@@ -73,7 +85,8 @@ export async function stockDrift(t: Pick<Harness, 'get'>): Promise<unknown[]> {
 
 /** Stock and ledger of a variant over the API, to show that a refused request changed nothing. */
 export async function snapshotOf(t: TestApp, variant: StockedVariant) {
-  return { stock: await stockOf(t, variant.id), ledger: await ledgerOf(t, variant.id) };
+  const { etag } = await stockLevelOf(t, variant.id);
+  return { stock: await stockOf(t, variant.id), etag, ledger: await ledgerOf(t, variant.id) };
 }
 
 /** The snapshots of several variants. */
@@ -103,7 +116,12 @@ export function inventoryRequests(app: () => TestApp) {
   return {
     put: (variantId: number | string, body: unknown, authorization: string | null = app().admin) =>
       withAuth(app().http.put(`/api/inventory/${variantId}`), authorization).send(body as object),
+    /** With a fresh Idempotency-Key, as a client must send; `adjustWithoutKey` sends none. */
     adjust: (variantId: number | string, body: unknown, authorization: string | null = app().admin) =>
+      withAuth(app().http.post(`/api/inventory/${variantId}/adjustments`), authorization)
+        .set('idempotency-key', randomUUID())
+        .send(body as object),
+    adjustWithoutKey: (variantId: number | string, body: unknown, authorization: string | null = app().admin) =>
       withAuth(app().http.post(`/api/inventory/${variantId}/adjustments`), authorization).send(body as object),
     movements: (variantId: number | string, query = '', authorization: string | null = app().admin) =>
       withAuth(app().http.get(`/api/inventory/${variantId}/movements${query}`), authorization),
