@@ -7,7 +7,6 @@ import {
   ApiIdempotencyKey,
   ApiUuidParam,
   ClientAbortSignal,
-  IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
   NoBody,
   RouteLimits,
@@ -17,14 +16,7 @@ import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
 import { CheckoutDto } from './dto/checkout.dto';
-import { IdempotentResult } from '../shared/idempotency';
-
-const REPLAYED_HEADER_DOC = {
-  [IDEMPOTENT_REPLAYED_HEADER]: {
-    description: '"true" when this repeats the stored answer to an earlier request with the same Idempotency-Key',
-    schema: { type: 'string', enum: ['true'] },
-  },
-};
+import { REPLAYED_HEADER_DOC, replyWith } from '../shared/idempotency';
 
 @ApiTags('cart')
 @Controller('cart')
@@ -61,7 +53,7 @@ export class CartController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CartItemDto> {
-    return answer(reply, await this.carts.addItem(principal, body, idempotencyKey));
+    return replyWith(reply, await this.carts.addItem(principal, body, idempotencyKey));
   }
 
   @Patch('items/:itemId')
@@ -123,13 +115,6 @@ export class CartController {
     @ClientAbortSignal() clientGone: AbortSignal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckoutDto> {
-    return answer(reply, await this.checkouts.checkout(principal, idempotencyKey, clientGone));
+    return replyWith(reply, await this.checkouts.checkout(principal, idempotencyKey, clientGone));
   }
-}
-
-/** The body of a possibly replayed result, with the stored status and the replay header. */
-function answer<T>(reply: FastifyReply, result: IdempotentResult<T>): T {
-  void reply.status(result.status);
-  if (result.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  return result.body;
 }

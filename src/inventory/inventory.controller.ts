@@ -8,7 +8,6 @@ import {
   ApiIfMatch,
   ApiIntIdParam,
   EntityTagCondition,
-  IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
   IfMatch,
   IntIdPipe,
@@ -16,7 +15,7 @@ import {
   PageQueryDto,
   pageOf,
 } from '../shared/http';
-import { IdempotentResult } from '../shared/idempotency';
+import { REPLAYED_HEADER_DOC, replyWith } from '../shared/idempotency';
 import {
   CreateAdjustmentDto,
   ListStockQueryDto,
@@ -38,13 +37,7 @@ const ETAG_HEADER_DOC = {
     schema: { type: 'string', example: '"7"' },
   },
 };
-const STOCK_WRITE_HEADERS_DOC = {
-  ...ETAG_HEADER_DOC,
-  [IDEMPOTENT_REPLAYED_HEADER]: {
-    description: '"true" when this repeats the stored answer to an earlier request with the same Idempotency-Key',
-    schema: { type: 'string', enum: ['true'] },
-  },
-};
+const STOCK_WRITE_HEADERS_DOC = { ...ETAG_HEADER_DOC, ...REPLAYED_HEADER_DOC };
 const STOCK_KEYS_SCOPE = 'shared by all staff';
 
 @ApiTags('inventory')
@@ -117,7 +110,7 @@ export class InventoryController {
       ifMatch,
       idempotencyKey,
     });
-    return withEntityTag(reply, answer(reply, result));
+    return withEntityTag(reply, replyWith(reply, result));
   }
 
   @Post(':variantId/adjustments')
@@ -143,7 +136,7 @@ export class InventoryController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StockMovementDto> {
     const result = await this.stock.adjust(variantId, body, { actor: principal.customerId, ifMatch, idempotencyKey });
-    return answer(reply, result);
+    return replyWith(reply, result);
   }
 
   @Put(':variantId/limits')
@@ -198,11 +191,4 @@ export class InventoryController {
 function withEntityTag(reply: FastifyReply, level: StockLevelDto): StockLevelDto {
   void reply.header('ETag', stockEntityTag(level.version));
   return level;
-}
-
-/** The body of a possibly replayed result, with the stored status and the replay header. */
-function answer<T>(reply: FastifyReply, result: IdempotentResult<T>): T {
-  void reply.status(result.status);
-  if (result.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  return result.body;
 }

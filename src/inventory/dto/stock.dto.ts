@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
@@ -112,14 +113,20 @@ export class ListStockQueryDto extends PageQueryDto {
 }
 
 /** Optional expected on-hand: the compare-and-set of a client that has no ETag at hand. */
-function ApiExpectedOnHand() {
-  return ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    maximum: MAX_ON_HAND,
-    example: 10,
-    description: 'Write only if on hand is this figure now; else 409 STOCK_CHANGED with the current figures',
-  });
+function ExpectedOnHand() {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_ON_HAND,
+      example: 10,
+      description: 'Write only if on hand is this figure now; else 409 STOCK_CHANGED with the current figures',
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(0),
+    Max(MAX_ON_HAND),
+  );
 }
 
 export class SetStockDto {
@@ -129,11 +136,7 @@ export class SetStockDto {
   @Max(MAX_ON_HAND)
   onHand!: number;
 
-  @ApiExpectedOnHand()
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_ON_HAND)
+  @ExpectedOnHand()
   expectedOnHand?: number;
 }
 
@@ -222,11 +225,7 @@ export class CreateAdjustmentDto {
   @MaxLength(500)
   note?: string | null;
 
-  @ApiExpectedOnHand()
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_ON_HAND)
+  @ExpectedOnHand()
   expectedOnHand?: number;
 }
 
