@@ -36,12 +36,11 @@ export class StockStateRecorder {
       for (const figures of move.figures) {
         const locked = before.get(figures.variantId);
         if (!locked) continue;
-        const threshold = move.lowStockThreshold?.(figures.variantId) ?? after.get(figures.variantId)?.threshold;
-        after.set(figures.variantId, {
-          figures,
-          cause: move.cause,
-          threshold: threshold === undefined ? locked.lowStockThreshold : threshold,
-        });
+        // A threshold the write set wins, null (the default) included; else the one the row had.
+        const threshold = move.lowStockThreshold
+          ? move.lowStockThreshold(figures.variantId)
+          : (after.get(figures.variantId)?.threshold ?? locked.lowStockThreshold);
+        after.set(figures.variantId, { figures, cause: move.cause, threshold });
       }
     }
     const changes: NewStockStateChange[] = [];
