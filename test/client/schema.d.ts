@@ -1394,6 +1394,16 @@ export interface components {
              * @description When the stock is released unless confirmed
              */
             expiresAt: string;
+            /**
+             * Format: date-time
+             * @description The latest expiresAt an extension can reach
+             */
+            maxExpiresAt: string;
+            /**
+             * @description How many times the hold was extended
+             * @example 0
+             */
+            extendedCount: number;
             /** Format: date-time */
             createdAt: string;
             /**

@@ -75,6 +75,8 @@ describe('cart', () => {
         id: expect.stringMatching(UUID),
         status: 'ACTIVE',
         expiresAt: expect.any(String),
+        maxExpiresAt: expect.any(String),
+        extendedCount: 0,
         createdAt: expect.any(String),
         closedAt: null,
         items: [

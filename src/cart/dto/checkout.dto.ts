@@ -30,6 +30,12 @@ export class CheckoutDto {
   @ApiProperty({ format: 'date-time', description: 'When the stock is released unless confirmed' })
   expiresAt!: string;
 
+  @ApiProperty({ format: 'date-time', description: 'The latest expiresAt an extension can reach' })
+  maxExpiresAt!: string;
+
+  @ApiProperty({ example: 0, description: 'How many times the hold was extended' })
+  extendedCount!: number;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -50,6 +56,8 @@ export class CheckoutDto {
       id: reservation.id,
       status: reservation.status,
       expiresAt: reservation.expiresAt.toISOString(),
+      maxExpiresAt: reservation.maxExpiresAt.toISOString(),
+      extendedCount: reservation.extendedCount,
       createdAt: reservation.createdAt.toISOString(),
       closedAt: reservation.closedAt?.toISOString() ?? null,
       items: reservation.items.map((item) => ({
