@@ -567,6 +567,14 @@ export interface components {
              */
             requestId: string;
             errors?: components["schemas"]["FieldErrorDto"][];
+            /** @description INSUFFICIENT_STOCK: every short line `{ variantId, requested, available }`; PURCHASE_LIMIT_EXCEEDED: every line past a limit `{ variantId, limitKind, limit, requested, alreadyHeld }` */
+            lines?: {
+                [key: string]: unknown;
+            }[];
+            /** @description PRECONDITION_FAILED and STOCK_CHANGED: the current figures `{ onHand, reserved, available, version }` */
+            current?: {
+                [key: string]: unknown;
+            };
         };
         CreateCategoryDto: {
             /** @example Clothing */

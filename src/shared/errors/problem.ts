@@ -41,6 +41,23 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto] })
   errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description:
+      'INSUFFICIENT_STOCK: every short line `{ variantId, requested, available }`; PURCHASE_LIMIT_EXCEEDED: every ' +
+      'line past a limit `{ variantId, limitKind, limit, requested, alreadyHeld }`',
+  })
+  lines?: Record<string, unknown>[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'PRECONDITION_FAILED and STOCK_CHANGED: the current figures `{ onHand, reserved, available, version }`',
+  })
+  current?: Record<string, unknown>;
 }
 
 export type Problem = Omit<ProblemDto, 'errors'> & { errors?: FieldError[] } & Record<string, unknown>;
