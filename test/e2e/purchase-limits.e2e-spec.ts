@@ -241,6 +241,25 @@ describe('purchase limits and the cap on active holds', () => {
       expect(added.body.quantity).toBe(1);
     });
 
+    it('never lets a customer hold more than the cap: 50 parallel adds with 1 held, then 20 parallel checkouts', async () => {
+      const customer = newCustomer(t);
+      const variant = await pricedVariant(t, 100);
+      await putLimits(variant.id, { maxPerCustomer: 2 }).expect(200);
+      await checkedOut(customer, variant.id, 1);
+
+      const adds = await Promise.all(Array.from({ length: 50 }, () => addItem(t, customer, variant.id, 1)));
+      const checkouts = await Promise.all(Array.from({ length: 20 }, () => checkout(t, customer)));
+
+      for (const response of [...adds, ...checkouts].filter((answer) => answer.status >= 300)) {
+        expect(response.status).toBe(409);
+        expect(['PURCHASE_LIMIT_EXCEEDED', 'CONFLICT', 'CART_EMPTY']).toContain(response.body.code);
+      }
+      expect(adds.filter((response) => response.status === 201)).toHaveLength(1);
+      const held = await activeReservationsOf(t, variant.id);
+      expect(held.reduce((units, hold) => units + hold.quantity, 0)).toBe(2);
+      expect(await stockOf(t, variant.id)).toMatchObject({ reserved: 2, available: 98 });
+    });
+
     it('does not count one customer’s hold against another customer', async () => {
       const holder = newCustomer(t);
       const other = newCustomer(t);
