@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AppProcess } from './support/app-process';
 import { LoadBalancer } from './support/load-balancer';
 import { PrivateCluster } from './support/postgres-cluster';
@@ -120,6 +120,39 @@ describe('Several instances behind a load balancer', () => {
     const stock = await call(shop, 'GET', `/api/inventory/${variantId}`, { token: shop.token('reader') });
     expect(stock.body).toMatchObject({ onHand: UNITS, reserved: 0, available: UNITS });
   }, 90_000);
+
+  it('makes one movement of one adjustment key, and one write of one ETag, whichever instances the admins reach', async () => {
+    const admins = [shop.token('clerk-a', { admin: true }), shop.token('clerk-b', { admin: true })];
+    const key = randomUUID();
+    const adjustments = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        call(shop, 'POST', `/api/inventory/${variantId}/adjustments`, {
+          token: admins[index % 2],
+          headers: { 'idempotency-key': key },
+          body: { delta: 5, reason: 'RESTOCK' },
+        }),
+      ),
+    );
+    expect(adjustments.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    expect(new Set(adjustments.map((answer) => answer.body?.id)).size).toBe(1);
+    expect(adjustments.filter((answer) => !answer.replayed)).toHaveLength(1);
+
+    const read = await fetch(`${shop.url}/api/inventory/${variantId}`);
+    const etag = read.headers.get('etag')!;
+    expect(((await read.json()) as { onHand: number }).onHand).toBe(UNITS + 5);
+    const writes = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        call(shop, 'PUT', `/api/inventory/${variantId}`, {
+          token: admins[index % 2],
+          headers: { 'if-match': etag },
+          body: { onHand: UNITS + index },
+        }),
+      ),
+    );
+    expect(writes.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(writes.filter((answer) => answer.status === 412)).toHaveLength(9);
+    expect(await audit(shop)).toMatchObject({ consistent: true, drift: [] });
+  }, 60_000);
 
   it(`puts a rule written through one instance in force on every instance within ${PROPAGATION_BOUND_MS} ms`, async () => {
     const times = await ruleReachesEveryInstance('10');
