@@ -265,8 +265,10 @@ export class ReservationsService {
    */
   async expire(id: string, extendedCount = 0): Promise<boolean> {
     let current = await this.reservations.findStatus(id);
-    if (current?.status === 'ACTIVE' && current.extendedCount > extendedCount) return true;
-    if (current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now()) {
+    const due = current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now();
+    // Not due, and an extension has scheduled a job of its own for the new time.
+    if (!due && current?.status === 'ACTIVE' && current.extendedCount > extendedCount) return true;
+    if (due) {
       await this.expireOverdue();
       current = await this.reservations.findStatus(id);
       // Not in the drain's batches (it fell due as the drain finished): release it alone.

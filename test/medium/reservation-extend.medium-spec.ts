@@ -172,6 +172,20 @@ describe('extending a reservation against its expiry job', () => {
     await reservations.cancel(reservation.id, ADMIN_PRINCIPAL);
   });
 
+  it('lets a job of a superseded time release the reservation once the new time has passed too', async () => {
+    const { variants, reservation } = await newHold();
+    const extended = await reservations.extend(reservation.id, 2);
+    // The extension's own job is lost (Redis flushed, say): only the old job is left to fire.
+    await eventually(async () => expect(await jobOf(reservation.id, 1)).not.toBeNull(), 2000, 20);
+    await (await jobOf(reservation.id, 1))!.remove();
+    await sleep(Math.max(extended.expiresAt.getTime() - Date.now(), 0) + 100);
+
+    await expect(reservations.expire(reservation.id, 0)).resolves.toBe(true);
+
+    expect(await reservationStatusOf(t, reservation.id)).toBe('EXPIRED');
+    await expectExpiredOnce(variants, reservation.id);
+  });
+
   it('answers RESERVATION_NOT_ACTIVE for a reservation past its expiry, and expires it: its stock is back', async () => {
     const { variants, reservation } = await newHold();
     // Without its job only the extension can find it overdue.
