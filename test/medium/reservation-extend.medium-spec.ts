@@ -143,14 +143,14 @@ describe('extending a reservation against its expiry job', () => {
   it('is not expired at its old time, and is expired by the moved job after the new one', async () => {
     const { variants, reservation } = await newHold();
 
-    const extended = await reservations.extend(reservation.id, 3);
+    const extended = await reservations.extend(reservation.id, 6);
 
     // Past the original one-second TTL: the old job must not release it.
     await sleep(Math.max(reservation.expiresAt.getTime() - Date.now(), 0) + 700);
     expect(await reservationStatusOf(t, reservation.id)).toBe('ACTIVE');
     await expectHeld(variants, reservation.id);
 
-    await eventually(async () => expect(await reservationStatusOf(t, reservation.id)).toBe('EXPIRED'), 8000);
+    await eventually(async () => expect(await reservationStatusOf(t, reservation.id)).toBe('EXPIRED'), 15_000);
     expect(Date.now()).toBeGreaterThanOrEqual(extended.expiresAt.getTime());
     await expectExpiredOnce(variants, reservation.id);
     expect(await extendedCountOf(reservation.id)).toBe(1);
