@@ -28,6 +28,8 @@ import {
   StockLevelPageDto,
   StockMovementDto,
   StockMovementPageDto,
+  StockStateChangeDto,
+  StockStateChangePageDto,
 } from './dto/stock.dto';
 import { stockEntityTag, StockService } from './stock.service';
 
@@ -170,6 +172,22 @@ export class InventoryController {
   ): Promise<Page<StockHoldDto>> {
     const [items, total] = await this.stock.holds(variantId, query.limit, query.offset);
     return pageOf(items, total, query, StockHoldDto.from);
+  }
+
+  @Get(':variantId/state-changes')
+  @AdminOnly()
+  @ApiIntIdParam('variantId')
+  @ApiOperation({
+    summary: "The variant's changes of stock state, newest first: when it ran low, sold out and came back",
+  })
+  @ApiOkResponse({ type: StockStateChangePageDto })
+  @ApiProblems(400, 404)
+  async listStockStateChanges(
+    @Param('variantId', new IntIdPipe('variantId')) variantId: number,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<StockStateChangeDto>> {
+    const [items, total] = await this.stock.stateChanges(variantId, query.limit, query.offset);
+    return pageOf(items, total, query, StockStateChangeDto.from);
   }
 
   @Get(':variantId/movements')

@@ -44,6 +44,12 @@ export type NewStockStateChange = Pick<
   'variantId' | 'fromState' | 'toState' | 'event' | 'cause' | 'onHand' | 'reserved'
 >;
 
+/** A recorded change of a variant's stock state. */
+export interface StockStateChangeView extends NewStockStateChange {
+  id: number;
+  createdAt: Date;
+}
+
 /** One ACTIVE reservation holding units of a variant. */
 export interface StockHold {
   reservationId: string;
@@ -287,6 +293,16 @@ export class StockRepository {
       .returning('*')
       .execute();
     return levelOf((result.raw as LevelRow[])[0]);
+  }
+
+  /** A page of the variant's changes of state, newest first, with their count, from one snapshot. */
+  async stateChangesPage(variantId: number, limit: number, offset: number): Promise<[StockStateChangeView[], number]> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const changes = tx.getRepository(StockStateChange);
+      const total = await changes.count({ where: { variantId } });
+      const page = await changes.find({ where: { variantId }, order: { id: 'DESC' }, take: limit, skip: offset });
+      return [page.map((change) => ({ ...change, id: Number(change.id) })), total];
+    });
   }
 
   /** Appends changes of stock state (rare: only writes that cross a threshold have any). */

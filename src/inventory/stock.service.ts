@@ -27,6 +27,7 @@ import {
   StockHold,
   StockMovementView,
   StockRepository,
+  StockStateChangeView,
 } from './stock.repository';
 
 export interface StuckReservation {
@@ -176,6 +177,13 @@ export class StockService {
     const page = listed.slice(offset, offset + limit);
     const levels = await this.stock.findAvailability(page);
     return [page.map((id) => levels.get(id)!), listed.length];
+  }
+
+  /** The variant's changes of stock state, newest first: when it ran low, sold out, came back. */
+  async stateChanges(variantId: number, limit: number, offset: number): Promise<[StockStateChangeView[], number]> {
+    const [changes, total] = await this.stock.stateChangesPage(variantId, limit, offset);
+    if (total === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
+    return [changes, total];
   }
 
   /** The ACTIVE reservations holding a variant, oldest first: why its units are not available. */

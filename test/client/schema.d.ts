@@ -270,6 +270,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inventory/{variantId}/state-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The variant's changes of stock state, newest first: when it ran low, sold out and came back */
+        get: operations["listStockStateChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory/{variantId}/movements": {
         parameters: {
             query?: never;
@@ -955,6 +972,48 @@ export interface components {
         };
         StockHoldPageDto: {
             items: components["schemas"]["StockHoldDto"][];
+            /**
+             * @description Number of items across all pages
+             * @example 42
+             */
+            total: number;
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+        };
+        StockStateChangeDto: {
+            /** @example 1 */
+            id: number;
+            /** @example 1 */
+            variantId: number;
+            from: components["schemas"]["StockState"];
+            to: components["schemas"]["StockState"];
+            /**
+             * @description The event it announced; null for a rise from LOW_STOCK to IN_STOCK
+             * @enum {string|null}
+             */
+            event: "stock.low" | "stock.out" | "stock.back_in_stock" | null;
+            /**
+             * @description The ledger reason of the write, or THRESHOLD for a new threshold
+             * @example RESERVE
+             */
+            cause: string;
+            /**
+             * @description On hand after the change
+             * @example 5
+             */
+            onHand: number;
+            /**
+             * @description Reserved after the change
+             * @example 5
+             */
+            reserved: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        StockStateChangePageDto: {
+            items: components["schemas"]["StockStateChangeDto"][];
             /**
              * @description Number of items across all pages
              * @example 42
@@ -3305,6 +3364,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StockHoldPageDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listStockStateChanges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                variantId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockStateChangePageDto"];
                 };
             };
             /** @description Invalid body, query or path value (VALIDATION_FAILED) */

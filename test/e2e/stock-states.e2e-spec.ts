@@ -424,6 +424,55 @@ describe('stock states', () => {
       expectFieldError(response, 'limit');
     });
   });
+
+  describe('GET /api/inventory/:variantId/state-changes', () => {
+    const changesOf = (variantId: number, query = '', authorization: string | null = t.admin) => {
+      const request = t.http.get(`/api/inventory/${variantId}/state-changes${query}`);
+      return authorization ? request.set('authorization', authorization) : request;
+    };
+
+    it('lists the recorded changes newest first, paged, as the table holds them', async () => {
+      const variant = await newStockedVariant(t, { onHand: 10 });
+      const owner = newCustomer(t);
+      await adjust(variant.id, { delta: -5, reason: 'DAMAGE' }).expect(201);
+      const reservation = await reserve(t, owner.sub, [line(variant, 5)]);
+      await cancel(reservation.id, owner.auth).expect(200);
+
+      const all = await changesOf(variant.id).expect(200);
+
+      expect(all.body).toMatchObject({ total: 3, limit: 20, offset: 0 });
+      expect(
+        all.body.items.map((change: { from: string; to: string; event: string; cause: string }) => [
+          change.from,
+          change.to,
+          change.event,
+          change.cause,
+        ]),
+      ).toEqual([
+        ['OUT_OF_STOCK', 'LOW_STOCK', 'stock.back_in_stock', 'CANCEL'],
+        ['LOW_STOCK', 'OUT_OF_STOCK', 'stock.out', 'RESERVE'],
+        ['IN_STOCK', 'LOW_STOCK', 'stock.low', 'DAMAGE'],
+      ]);
+      expect(all.body.items[1]).toMatchObject({ variantId: variant.id, onHand: 5, reserved: 5 });
+      const page = await changesOf(variant.id, '?limit=1&offset=1').expect(200);
+      expect(page.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
+      expect(page.body.items).toEqual([all.body.items[1]]);
+    });
+
+    it('answers an empty page for a variant whose state never changed, and 404 for an unknown one', async () => {
+      const variant = await newStockedVariant(t, { onHand: 50 });
+
+      expect((await changesOf(variant.id).expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
+      expectProblem(await changesOf(UNKNOWN_INT_ID), 404, 'NOT_FOUND');
+    });
+
+    it('answers 403 FORBIDDEN to a customer and 401 without a token', async () => {
+      const variant = await newStockedVariant(t, { onHand: 3 });
+
+      expectProblem(await changesOf(variant.id, '', newCustomer(t).auth), 403, 'FORBIDDEN');
+      expectProblem(await changesOf(variant.id, '', null), 401, 'UNAUTHENTICATED');
+    });
+  });
 });
 
 describe('stock states on expiry', () => {

@@ -6,7 +6,14 @@ import { PageDto, PageQueryDto, trimToNull } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
 import { STOCK_STATES, StockState } from '../stock-state';
-import { StockAvailability, StockHold, StockLimits, StockMovementView } from '../stock.repository';
+import {
+  StockAvailability,
+  StockHold,
+  StockLimits,
+  StockMovementView,
+  StockStateChangeView,
+} from '../stock.repository';
+import type { StockStateCause } from '../stock-state';
 import type { StockAudit } from '../stock.service';
 
 /** The most units a purchase limit may name (a cart line holds far fewer). */
@@ -321,3 +328,53 @@ export class StockAuditDto {
     };
   }
 }
+
+export class StockStateChangeDto {
+  @ApiProperty({ example: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 1 })
+  variantId!: number;
+
+  @ApiProperty({ enum: STOCK_STATES, enumName: 'StockState' })
+  from!: StockState;
+
+  @ApiProperty({ enum: STOCK_STATES, enumName: 'StockState' })
+  to!: StockState;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    enum: ['stock.low', 'stock.out', 'stock.back_in_stock'],
+    description: 'The event it announced; null for a rise from LOW_STOCK to IN_STOCK',
+  })
+  event!: string | null;
+
+  @ApiProperty({ example: 'RESERVE', description: 'The ledger reason of the write, or THRESHOLD for a new threshold' })
+  cause!: StockStateCause;
+
+  @ApiProperty({ example: 5, description: 'On hand after the change' })
+  onHand!: number;
+
+  @ApiProperty({ example: 5, description: 'Reserved after the change' })
+  reserved!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  static from(change: StockStateChangeView): StockStateChangeDto {
+    return {
+      id: change.id,
+      variantId: change.variantId,
+      from: change.fromState,
+      to: change.toState,
+      event: change.event,
+      cause: change.cause,
+      onHand: change.onHand,
+      reserved: change.reserved,
+      createdAt: change.createdAt.toISOString(),
+    };
+  }
+}
+
+export class StockStateChangePageDto extends PageDto(StockStateChangeDto, 'StockStateChangePage') {}
