@@ -6,10 +6,12 @@ import { ApiProblems } from '../shared/errors';
 import {
   ApiIdempotencyKey,
   ApiIfMatch,
+  ApiIfNoneMatch,
   ApiIntIdParam,
   EntityTagCondition,
   IdempotencyKey,
   IfMatch,
+  IfNoneMatch,
   IntIdPipe,
   Page,
   PageQueryDto,
@@ -78,12 +80,20 @@ export class InventoryController {
     description: 'The ETag header is the stock version; send it as If-Match to write only if nothing moved since.',
   })
   @ApiOkResponse({ type: StockLevelDto, headers: ETAG_HEADER_DOC })
+  @ApiIfNoneMatch()
   @ApiProblems(400, 404)
   async getStock(
     @Param('variantId', new IntIdPipe('variantId')) variantId: number,
+    @IfNoneMatch() ifNoneMatch: EntityTagCondition | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<StockLevelDto> {
-    return withEntityTag(reply, StockLevelDto.from(await this.stock.getForVariant(variantId)));
+  ): Promise<StockLevelDto | undefined> {
+    const level = withEntityTag(reply, StockLevelDto.from(await this.stock.getForVariant(variantId)));
+    // A storefront polling a badge pays nothing for an answer it already holds.
+    if (ifNoneMatch?.matchesWeakly(stockEntityTag(level.version))) {
+      void reply.status(304);
+      return undefined;
+    }
+    return level;
   }
 
   @Put(':variantId')

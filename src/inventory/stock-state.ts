@@ -1,4 +1,4 @@
-import type { MovementReason } from './stock-movement.entity';
+import { MOVEMENT_REASONS, MovementReason } from './stock-movement.entity';
 
 /** How sellable a variant is: what a storefront badge and a restock list show. */
 export const STOCK_STATES = ['IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK'] as const;
@@ -36,6 +36,7 @@ export function stockEventOf(from: StockState, to: StockState): StockEventName |
 
 /** What caused a change of state: a ledger reason, or a new low-stock threshold. */
 export type StockStateCause = MovementReason | 'THRESHOLD';
+export const STOCK_STATE_CAUSES: readonly StockStateCause[] = [...MOVEMENT_REASONS, 'THRESHOLD'];
 
 /** The payload of the stock events. */
 export interface StockStateChangedEvent {

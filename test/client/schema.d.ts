@@ -982,6 +982,11 @@ export interface components {
             /** @example 0 */
             offset: number;
         };
+        /**
+         * @description The ledger reason of the write, or THRESHOLD for a new threshold
+         * @enum {string}
+         */
+        StockStateCause: "RESTOCK" | "RETURN" | "DAMAGE" | "ADJUSTMENT" | "COUNT" | "RESERVE" | "SALE" | "CANCEL" | "EXPIRE" | "THRESHOLD";
         StockStateChangeDto: {
             /** @example 1 */
             id: number;
@@ -994,11 +999,8 @@ export interface components {
              * @enum {string|null}
              */
             event: "stock.low" | "stock.out" | "stock.back_in_stock" | null;
-            /**
-             * @description The ledger reason of the write, or THRESHOLD for a new threshold
-             * @example RESERVE
-             */
-            cause: string;
+            /** @description The ledger reason of the write, or THRESHOLD for a new threshold */
+            cause: components["schemas"]["StockStateCause"];
             /**
              * @description On hand after the change
              * @example 5
@@ -2977,7 +2979,10 @@ export interface operations {
     getStock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds: 304 Not Modified, without a body, while it is current */
+                "If-None-Match"?: string;
+            };
             path: {
                 variantId: number;
             };
@@ -2994,6 +2999,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
+            };
+            /** @description Not modified: the copy whose ETag was sent is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid body, query or path value (VALIDATION_FAILED) */
             400: {

@@ -125,6 +125,38 @@ describe('compare-and-set stock writes', () => {
     });
   });
 
+  describe('If-None-Match', () => {
+    const getStock = (variantId: number, ifNoneMatch: string) =>
+      t.http.get(`/api/inventory/${variantId}`).set('if-none-match', ifNoneMatch);
+
+    it('answers 304 without a body while the copy is current, weak tag or not, and 200 once the stock moved', async () => {
+      const variant = await newStockedVariant(t, { onHand: 10 });
+      const { etag } = await stockLevelOf(t, variant.id);
+
+      const current = await getStock(variant.id, etag);
+      expect(current.status).toBe(304);
+      expect(current.text).toBe('');
+      expect(current.headers.etag).toBe(etag);
+      expect((await getStock(variant.id, `W/${etag}`)).status).toBe(304);
+      expect((await getStock(variant.id, `"nope", ${etag}`)).status).toBe(304);
+
+      await putStock(variant.id, { onHand: 11 }).expect(200);
+      const moved = await getStock(variant.id, etag);
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ onHand: 11 });
+      expect(moved.headers.etag).not.toBe(etag);
+    });
+
+    it('answers 400 VALIDATION_FAILED for a malformed If-None-Match', async () => {
+      const variant = await newStockedVariant(t, { onHand: 1 });
+
+      const response = await getStock(variant.id, 'abc');
+
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expectFieldError(response, 'If-None-Match');
+    });
+  });
+
   describe('If-Match', () => {
     it('writes a PUT whose If-Match is the current ETag, and answers 200 with the new ETag', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });

@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } fro
 import { PageDto, PageQueryDto, trimToNull } from '../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
-import { STOCK_STATES, StockState } from '../stock-state';
+import { STOCK_STATE_CAUSES, STOCK_STATES, StockState, StockStateCause } from '../stock-state';
 import {
   StockAvailability,
   StockHold,
@@ -13,7 +13,6 @@ import {
   StockMovementView,
   StockStateChangeView,
 } from '../stock.repository';
-import type { StockStateCause } from '../stock-state';
 import type { StockAudit } from '../stock.service';
 
 /** The most units a purchase limit may name (a cart line holds far fewer). */
@@ -350,7 +349,11 @@ export class StockStateChangeDto {
   })
   event!: string | null;
 
-  @ApiProperty({ example: 'RESERVE', description: 'The ledger reason of the write, or THRESHOLD for a new threshold' })
+  @ApiProperty({
+    enum: STOCK_STATE_CAUSES,
+    enumName: 'StockStateCause',
+    description: 'The ledger reason of the write, or THRESHOLD for a new threshold',
+  })
   cause!: StockStateCause;
 
   @ApiProperty({ example: 5, description: 'On hand after the change' })

@@ -16,6 +16,12 @@ describe('EntityTagCondition', () => {
     expect(EntityTagCondition.parse('W/"7"')!.matches('"7"')).toBe(false);
   });
 
+  it('matches weak and strong tags alike when compared weakly, as If-None-Match is', () => {
+    expect(EntityTagCondition.parse('W/"7"')!.matchesWeakly('"7"')).toBe(true);
+    expect(EntityTagCondition.parse('"7"')!.matchesWeakly('"7"')).toBe(true);
+    expect(EntityTagCondition.parse('"6"')!.matchesWeakly('"7"')).toBe(false);
+  });
+
   it('matches any version with *', () => {
     expect(EntityTagCondition.parse('*')!.matches('"123"')).toBe(true);
   });
