@@ -10,8 +10,6 @@ import { NewStockStateChange, StockFigures, StockRepository } from './stock.repo
 export interface StockMoves {
   figures: readonly StockFigures[];
   cause: StockStateCause;
-  /** The threshold after the write, when the write changed it. */
-  lowStockThreshold?: (variantId: number) => number | null;
 }
 
 /**
@@ -37,9 +35,13 @@ export class StockStateRecorder {
         const locked = before.get(figures.variantId);
         if (!locked) continue;
         // A threshold the write set wins, null (the default) included; else the one the row had.
-        const threshold = move.lowStockThreshold
-          ? move.lowStockThreshold(figures.variantId)
-          : (after.get(figures.variantId)?.threshold ?? locked.lowStockThreshold);
+        const earlier = after.get(figures.variantId);
+        const threshold =
+          figures.lowStockThreshold !== undefined
+            ? figures.lowStockThreshold
+            : earlier
+              ? earlier.threshold
+              : locked.lowStockThreshold;
         after.set(figures.variantId, { figures, cause: move.cause, threshold });
       }
     }

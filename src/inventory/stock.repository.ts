@@ -36,6 +36,8 @@ export interface StockFigures {
   variantId: number;
   onHand: number;
   reserved: number;
+  /** Present when the write set the threshold (null: back to the default). */
+  lowStockThreshold?: number | null;
 }
 
 /** A change of stock state, to record. */

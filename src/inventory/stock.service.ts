@@ -157,11 +157,7 @@ export class StockService {
       await this.stock.ensureLevel(tx, variantId);
       const before = (await this.stock.lockLevels(tx, [variantId])).get(variantId)!;
       const after = await this.stock.updateLimits(tx, variantId, patch);
-      await this.stockStates.record(
-        tx,
-        [before],
-        [{ figures: [after], cause: 'THRESHOLD', lowStockThreshold: () => after.lowStockThreshold }],
-      );
+      await this.stockStates.record(tx, [before], [{ figures: [after], cause: 'THRESHOLD' }]);
       return this.stock.viewOf(variantId, after, after.updatedAt);
     });
   }
@@ -180,17 +176,13 @@ export class StockService {
   }
 
   /** The variant's changes of stock state, newest first: when it ran low, sold out, came back. */
-  async stateChanges(variantId: number, limit: number, offset: number): Promise<[StockStateChangeView[], number]> {
-    const [changes, total] = await this.stock.stateChangesPage(variantId, limit, offset);
-    if (total === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
-    return [changes, total];
+  stateChanges(variantId: number, limit: number, offset: number): Promise<[StockStateChangeView[], number]> {
+    return this.historyOf(variantId, this.stock.stateChangesPage(variantId, limit, offset));
   }
 
   /** The ACTIVE reservations holding a variant, oldest first: why its units are not available. */
-  async holds(variantId: number, limit: number, offset: number): Promise<[StockHold[], number]> {
-    const [holds, total] = await this.stock.holdsPage(variantId, limit, offset);
-    if (total === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
-    return [holds, total];
+  holds(variantId: number, limit: number, offset: number): Promise<[StockHold[], number]> {
+    return this.historyOf(variantId, this.stock.holdsPage(variantId, limit, offset));
   }
 
   /**
@@ -201,7 +193,7 @@ export class StockService {
   private async writeStock<T>(
     variantId: number,
     operation: string,
-    request: object,
+    request: { expectedOnHand?: number | null },
     context: StockWriteContext,
     write: (tx: EntityManager, level: StockLevel) => Promise<{ status: number; body: T }>,
   ): Promise<IdempotentResult<T>> {
@@ -219,7 +211,7 @@ export class StockService {
         if (taken) return taken;
         await this.stock.ensureLevel(tx, variantId);
         const level = (await this.stock.lockLevels(tx, [variantId])).get(variantId)!;
-        this.checkPreconditions(level, context.ifMatch, (request as { expectedOnHand?: number | null }).expectedOnHand);
+        this.checkPreconditions(level, context.ifMatch, request.expectedOnHand);
         const { status, body } = await write(tx, level);
         return idempotent.answer(tx, status, body);
       });
@@ -256,10 +248,18 @@ export class StockService {
    * The ledger of a variant, newest first. History outlives the variant: a deleted
    * variant's movements stay readable; only a variant that never existed is 404.
    */
-  async movements(variantId: number, limit: number, offset: number): Promise<[StockMovementView[], number]> {
-    const [movements, count] = await this.stock.movementsPage(variantId, limit, offset);
-    if (count === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
-    return [movements, count];
+  movements(variantId: number, limit: number, offset: number): Promise<[StockMovementView[], number]> {
+    return this.historyOf(variantId, this.stock.movementsPage(variantId, limit, offset));
+  }
+
+  /**
+   * A page of a variant's records, which outlive the variant: an empty page of a deleted
+   * variant is an answer; only a variant that never existed is 404.
+   */
+  private async historyOf<T>(variantId: number, reading: Promise<[T[], number]>): Promise<[T[], number]> {
+    const [items, total] = await reading;
+    if (total === 0 && !(await this.catalog.variantEverExisted(variantId))) throw new VariantNotFoundError(variantId);
+    return [items, total];
   }
 
   /**
