@@ -6,10 +6,11 @@ const spec = '\\.spec\\.ts$';
 
 // A domain module and the modules it may use, each only through its index.ts.
 const moduleDependencies = {
-  products: [],
-  inventory: ['products'],
-  pricing: ['products', 'inventory'],
-  cart: ['pricing', 'inventory', 'products'],
+  outbox: [],
+  products: ['outbox'],
+  inventory: ['products', 'outbox'],
+  pricing: ['products', 'inventory', 'outbox'],
+  cart: ['pricing', 'inventory', 'products', 'outbox'],
 };
 const modules = Object.keys(moduleDependencies);
 const moduleIndex = (name) => `^src/${name}/index\\.ts$`;

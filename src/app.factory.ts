@@ -9,6 +9,10 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { APP_ERRORS } from './app.errors';
 import { AppModule } from './app.module';
+import { ReservationEventPayload, StockChangedPayload, StockStatePayload } from './inventory';
+import { documentWebhookEvents, webhookPayloadClasses, WebhookPayloadModels } from './outbox';
+import { PriceRulesChangedPayload } from './pricing';
+import { VariantChangedPayload } from './products';
 import { Env } from './shared/config';
 import { documentErrorCodes, DomainError, ErrorCode, ProblemDetailsFilter, problemResponse } from './shared/errors';
 import { TokenService } from './shared/auth';
@@ -137,6 +141,21 @@ function answerOnlyProbes(problems: ProblemDetailsFilter) {
   };
 }
 
+/** The payload each module publishes with each event type: the schemas of the webhook bodies. */
+const WEBHOOK_PAYLOADS: WebhookPayloadModels = {
+  'reservation.created': ReservationEventPayload,
+  'reservation.extended': ReservationEventPayload,
+  'reservation.confirmed': ReservationEventPayload,
+  'reservation.cancelled': ReservationEventPayload,
+  'reservation.expired': ReservationEventPayload,
+  'stock.changed': StockChangedPayload,
+  'stock.low': StockStatePayload,
+  'stock.out': StockStatePayload,
+  'stock.back_in_stock': StockStatePayload,
+  'price.rules_changed': PriceRulesChangedPayload,
+  'catalog.variant_changed': VariantChangedPayload,
+};
+
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Commerce inventory and pricing API')
@@ -162,11 +181,13 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('inventory', 'Stock levels, the movement ledger and reservations')
     .addTag('pricing', 'Pricing rules and explainable price quotes')
     .addTag('cart', "The caller's cart and its checkout into a stock reservation")
+    .addTag('webhooks', 'Subscriptions to signed event deliveries (Standard Webhooks) and their deliveries')
     .addTag('health', 'Liveness and readiness')
     .addTag('operations', 'Operator tools: a browser session for the queue board at /admin/queues')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+    extraModels: webhookPayloadClasses(WEBHOOK_PAYLOADS),
   });
-  return documentErrorCodes(document, APP_ERRORS);
+  return documentWebhookEvents(documentErrorCodes(document, APP_ERRORS), WEBHOOK_PAYLOADS);
 }

@@ -13,6 +13,7 @@ import { CartJobsModule, CartModule } from './cart';
 import { HealthModule } from './health';
 import { InventoryJobsModule, InventoryModule } from './inventory';
 import { OpsModule, outcomeOf } from './ops';
+import { OutboxJobsModule, OutboxModule } from './outbox';
 import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
@@ -91,12 +92,13 @@ export class AppModule {
         ErrorsModule.forRoot(APP_ERRORS),
         AuthModule,
         HealthModule,
+        OutboxModule,
         ProductsModule,
         InventoryModule,
         PricingModule,
         CartModule,
         // APP_ROLE=api leaves the jobs to worker processes; it still enqueues them.
-        ...(env.processesJobs ? [InventoryJobsModule, CartJobsModule] : []),
+        ...(env.processesJobs ? [InventoryJobsModule, CartJobsModule, OutboxJobsModule] : []),
         OpsModule,
       ],
     };

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InventoryModule } from '../inventory';
+import { OutboxModule } from '../outbox';
 import { PricingModule } from '../pricing';
 import { ProductsModule } from '../products';
 import { Cart } from './cart.entity';
@@ -13,6 +14,7 @@ import { CheckoutService } from './checkout.service';
 import { CART_MAINTENANCE_QUEUE } from './cart-maintenance.queue';
 import { CartReconciler } from './cart-reconciler';
 import { IdempotencyModule } from '../shared/idempotency';
+import { ReservationReleasedConsumer } from './reservation-released.consumer';
 import { ReservationReleasedListener } from './reservation-released.listener';
 
 const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE });
@@ -26,9 +28,17 @@ const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE
     ProductsModule,
     PricingModule,
     InventoryModule,
+    OutboxModule,
   ],
   controllers: [CartController],
-  providers: [CartRepository, CartService, CheckoutService, CartReconciler, ReservationReleasedListener],
+  providers: [
+    CartRepository,
+    CartService,
+    CheckoutService,
+    CartReconciler,
+    ReservationReleasedListener,
+    ReservationReleasedConsumer,
+  ],
   // For CartJobsModule, in this folder.
   exports: [maintenanceQueue, IdempotencyModule, CartReconciler],
 })

@@ -21,3 +21,4 @@ export type { ReservationItemView, ReservationView } from './reservation.reposit
 export type { ReserveRequest } from './reservations.service';
 export type { ReserveLine } from './reserve-lines';
 export type { StockAvailability } from './stock.repository';
+export { ReservationEventPayload, StockChangedPayload, StockStatePayload } from './inventory-events';

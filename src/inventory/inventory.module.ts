@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxModule } from '../outbox';
 import { ProductsModule } from '../products';
 import { IdempotencyModule } from '../shared/idempotency';
 import { InventoryController } from './inventory.controller';
@@ -21,6 +22,7 @@ import { StockStateRecorder } from './stock-state-recorder';
 @Module({
   imports: [
     ProductsModule,
+    OutboxModule,
     IdempotencyModule,
     TypeOrmModule.forFeature([StockLevel, StockMovement, StockStateChange, Reservation, ReservationItem]),
     BullModule.registerQueue({ name: RESERVATIONS_QUEUE }),

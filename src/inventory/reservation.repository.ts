@@ -198,10 +198,14 @@ export class ReservationRepository {
    * never past its cap nor earlier than it was. Null when nothing changed: the caller
    * reads the reservation to say why.
    */
-  async extend(id: string, seconds: number): Promise<{ expiresAt: Date; extendedCount: number } | null> {
+  async extend(
+    tx: EntityManager,
+    id: string,
+    seconds: number,
+  ): Promise<{ expiresAt: Date; extendedCount: number } | null> {
     // The guards run under the row lock the UPDATE takes: of an extension racing an expiry
     // or a confirm, whichever commits first decides what the other finds.
-    const rows: { expires_at: Date; extended_count: number }[] = await this.dataSource.query(
+    const rows: { expires_at: Date; extended_count: number }[] = await tx.query(
       `WITH extended AS (
          UPDATE reservations
             SET expires_at = LEAST(now() + make_interval(secs => $2), max_expires_at),

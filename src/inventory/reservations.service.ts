@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
+import { OutboxService } from '../outbox';
 import { Env } from '../shared/config';
 import { afterCommit } from '../shared/database';
 import { Money } from '../shared/money';
@@ -16,6 +17,7 @@ import {
   ReservationNotFoundError,
   TooManyHoldsError,
 } from './inventory.errors';
+import { reservationClosedEvents, reservationCreatedEvent, reservationExtendedEvent } from './inventory-events';
 import { purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationStatus } from './reservation.entity';
@@ -69,6 +71,7 @@ export class ReservationsService {
     private readonly stockStates: StockStateRecorder,
     private readonly expiryQueue: ReservationExpiryQueue,
     private readonly events: EventEmitter2,
+    private readonly outbox: OutboxService,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
@@ -123,16 +126,7 @@ export class ReservationsService {
       { figures: reservedFigures, cause: 'RESERVE' },
     ]);
 
-    afterCommit(tx, () => {
-      void this.expiryQueue.scheduleExpiry(id, expiresAt, 0);
-      this.events.emit(ReservationEvents.Created, {
-        reservationId: id,
-        ownerId: request.ownerId,
-        ownerRef,
-      } satisfies ReservationEvent);
-      this.announceClosed(released.closed);
-    });
-    return {
+    const reservation: ReservationView = {
       id,
       ownerId: request.ownerId,
       ownerRef,
@@ -146,6 +140,18 @@ export class ReservationsService {
       closedAt: null,
       items: lines.map((line) => ({ ...line, lineTotal: line.unitPrice.times(line.quantity) })),
     };
+    await this.outbox.publish(tx, [reservationCreatedEvent(reservation), ...reservationClosedEvents(released.closed)]);
+
+    afterCommit(tx, () => {
+      void this.expiryQueue.scheduleExpiry(id, expiresAt, 0);
+      this.events.emit(ReservationEvents.Created, {
+        reservationId: id,
+        ownerId: request.ownerId,
+        ownerRef,
+      } satisfies ReservationEvent);
+      this.announceClosed(released.closed);
+    });
+    return reservation;
   }
 
   /**
@@ -190,10 +196,15 @@ export class ReservationsService {
   async extend(id: string, seconds: number | undefined, principal?: Principal): Promise<ReservationView> {
     const before = await this.get(id, principal);
     if (before.status !== 'ACTIVE') throw new ReservationNotActiveError(id, before.status);
-    const extended = await this.reservations.extend(
-      id,
-      seconds ?? this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
-    );
+    const extended = await this.dataSource.transaction(async (tx) => {
+      const result = await this.reservations.extend(
+        tx,
+        id,
+        seconds ?? this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
+      );
+      if (result) await this.outbox.publish(tx, [reservationExtendedEvent(before, result)]);
+      return result;
+    });
     if (!extended) {
       // It ran out, was closed meanwhile, is at its cap, or already holds longer than asked.
       const current = await this.get(id, principal);
@@ -314,6 +325,7 @@ export class ReservationsService {
           ? await this.reservations.confirm(tx, id, actor)
           : await this.reservations.cancel(tx, id, actor);
       await this.recordStockStates(tx, levels.values(), result);
+      await this.outbox.publish(tx, reservationClosedEvents(result.closed));
       afterCommit(tx, () => this.announceClosed(result.closed));
       return result.closed;
     });
@@ -330,6 +342,7 @@ export class ReservationsService {
       const levels = await this.stock.lockLevels(tx, variantIds);
       const released = await this.reservations.expire(tx, ids);
       await this.recordStockStates(tx, levels.values(), released);
+      await this.outbox.publish(tx, reservationClosedEvents(released.closed));
       afterCommit(tx, () => this.announceClosed(released.closed));
       return released.closed;
     });

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
+import { NewOutboxEvent, OutboxService } from '../outbox';
 import { afterCommit } from '../shared/database';
+import { stockChangedEvent, stockStateEvent } from './inventory-events';
 import { StockLevel } from './stock-level.entity';
 import { StockStateCause, StockStateChangedEvent, stockEventOf } from './stock-state';
 import { NewStockStateChange, StockFigures, StockRepository } from './stock.repository';
@@ -13,10 +15,12 @@ export interface StockMoves {
 }
 
 /**
- * Finds the stock states a transaction changed, from the rows it locked before writing and
- * the figures its writes returned, records them with the transaction, and announces them
- * after its commit. Only the net change counts: a state the transaction passed through and
- * left again was never visible to anyone.
+ * Finds what a transaction did to stock rows, from the rows it locked before writing and
+ * the figures its writes returned: it publishes `stock.changed` for every row whose
+ * figures moved and `stock.low|out|back_in_stock` for every change of state to the outbox,
+ * records the state changes, all with the transaction, and announces the state changes
+ * in-process after its commit. Only the net change counts: a state the transaction passed
+ * through and left again was never visible to anyone.
  */
 @Injectable()
 export class StockStateRecorder {
@@ -25,6 +29,7 @@ export class StockStateRecorder {
   constructor(
     private readonly stock: StockRepository,
     private readonly events: EventEmitter2,
+    private readonly outbox: OutboxService,
   ) {}
 
   async record(tx: EntityManager, lockedBefore: Iterable<StockLevel>, moves: readonly StockMoves[]): Promise<void> {
@@ -46,13 +51,30 @@ export class StockStateRecorder {
       }
     }
     const changes: NewStockStateChange[] = [];
+    const events: NewOutboxEvent[] = [];
     for (const [variantId, { figures, cause, threshold }] of after) {
-      const fromState = this.stock.stateOf(before.get(variantId)!);
+      const locked = before.get(variantId)!;
+      const fromState = this.stock.stateOf(locked);
       const toState = this.stock.stateOf({ ...figures, lowStockThreshold: threshold });
+      if (figures.onHand !== locked.onHand || figures.reserved !== locked.reserved) {
+        events.push(stockChangedEvent(figures, toState, cause));
+      }
       if (fromState === toState) continue;
       const event = stockEventOf(fromState, toState);
-      changes.push({ variantId, fromState, toState, event, cause, onHand: figures.onHand, reserved: figures.reserved });
+      const change = {
+        variantId,
+        fromState,
+        toState,
+        event,
+        cause,
+        onHand: figures.onHand,
+        reserved: figures.reserved,
+      };
+      changes.push(change);
+      const stateEvent = stockStateEvent(change);
+      if (stateEvent) events.push(stateEvent);
     }
+    await this.outbox.publish(tx, events);
     if (changes.length === 0) return;
     await this.stock.recordStateChanges(tx, changes);
     afterCommit(tx, () => this.announce(changes));

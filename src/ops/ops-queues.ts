@@ -1,5 +1,6 @@
 import { CART_MAINTENANCE_QUEUE } from '../cart';
 import { RESERVATIONS_QUEUE } from '../inventory';
+import { OUTBOX_QUEUE } from '../outbox';
 
 export interface OpsQueue {
   name: string;
@@ -15,4 +16,5 @@ export interface OpsQueue {
 export const OPS_QUEUES: readonly OpsQueue[] = [
   { name: RESERVATIONS_QUEUE, readOnly: true },
   { name: CART_MAINTENANCE_QUEUE, readOnly: false },
+  { name: OUTBOX_QUEUE, readOnly: false },
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '../products';
+import { OutboxService } from '../outbox';
 import { InvalidationBus } from '../shared/bus';
 import { CreatePricingRuleDto, PricingRuleListQueryDto, UpdatePricingRuleDto } from './dto/pricing-rule.dto';
 import { RuleDefinition, StoredRule } from './rule';
@@ -10,6 +11,7 @@ import { PricingRulesCache } from './pricing-rules.cache';
 import { PricingRuleNotFoundError, ScopeTargetNotFoundError } from './pricing.errors';
 import { parseRuleDefinition, RuleInput, toRuleInput } from './rule-definition';
 import { RULES_CHANGED } from './pricing-rules.cache';
+import { ruleChangedEvent } from './pricing-events';
 
 /**
  * Admin writes and reads of the rules. Every write tells every instance through the
@@ -24,6 +26,7 @@ export class PricingRulesService {
     private readonly catalog: CatalogService,
     private readonly cache: PricingRulesCache,
     private readonly bus: InvalidationBus,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(input: CreatePricingRuleDto): Promise<StoredRule> {
@@ -36,7 +39,9 @@ export class PricingRulesService {
     await this.assertScopeTargetExists(definition);
     const saved = await this.dataSource.transaction(async (tx) => {
       await this.bus.publish(tx, RULES_CHANGED);
-      return this.rules.insert(tx, definition);
+      const inserted = await this.rules.insert(tx, definition);
+      await this.outbox.publish(tx, [ruleChangedEvent(inserted.id, 'CREATED', inserted)]);
+      return inserted;
     });
     await this.cache.reloadAfterWrite();
     return saved;
@@ -61,7 +66,9 @@ export class PricingRulesService {
       const definition = parseRuleDefinition({ ...toRuleInput(rule), ...definedFields(input) });
       if (input.scope !== undefined) await this.assertScopeTargetExists(definition);
       await this.bus.publish(tx, RULES_CHANGED);
-      return this.rules.update(tx, id, definition);
+      const updated = await this.rules.update(tx, id, definition);
+      await this.outbox.publish(tx, [ruleChangedEvent(id, 'UPDATED', updated)]);
+      return updated;
     });
     await this.cache.reloadAfterWrite();
     return saved;
@@ -71,6 +78,7 @@ export class PricingRulesService {
     await this.dataSource.transaction(async (tx) => {
       if (!(await this.rules.delete(tx, id))) throw new PricingRuleNotFoundError(id);
       await this.bus.publish(tx, RULES_CHANGED);
+      await this.outbox.publish(tx, [ruleChangedEvent(id, 'DELETED', null)]);
     });
     await this.cache.reloadAfterWrite();
   }

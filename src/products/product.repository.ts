@@ -52,9 +52,17 @@ export class ProductRepository {
   }
 
   /** Soft-deletes the product and its live variants (a variant deleted earlier keeps its own deletion time). */
-  async softDeleteWithVariants(tx: EntityManager, id: number): Promise<void> {
+  /** Returns the variants it deleted with the product. */
+  async softDeleteWithVariants(tx: EntityManager, id: number): Promise<Variant[]> {
+    const variants = await this.liveVariants(tx, id);
     await tx.getRepository(Variant).update({ productId: id, deletedAt: IsNull() }, { deletedAt: () => 'now()' });
     await tx.getRepository(Product).softDelete({ id });
+    return variants;
+  }
+
+  /** The live variants of a product, read in `tx` (under the product's lock, none is added meanwhile). */
+  liveVariants(tx: EntityManager, productId: number): Promise<Variant[]> {
+    return tx.getRepository(Variant).find({ where: { productId, deletedAt: IsNull() }, order: { id: 'ASC' } });
   }
 
   /** True when the product exists and is not deleted. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxModule } from '../outbox';
 import { InvalidationBusModule } from '../shared/bus';
 import { CatalogCache } from './catalog.cache';
 import { CatalogService } from './catalog.service';
@@ -17,7 +18,7 @@ import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule],
+  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule, OutboxModule],
   // Static segments (categories, variants) win over ":id" in Fastify's router whatever
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],

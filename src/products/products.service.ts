@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OutboxService } from '../outbox';
 import { InvalidationBus } from '../shared/bus';
 import { productsChanged } from './catalog.cache';
+import { variantChangedEvents } from './catalog-events';
 import { CategoriesService } from './categories.service';
 import { CreateProductDto, ProductListQueryDto, UpdateProductDto } from './dto/product.dto';
 import { Product } from './product.entity';
@@ -17,6 +19,7 @@ export class ProductsService {
     private readonly products: ProductRepository,
     private readonly categories: CategoriesService,
     private readonly bus: InvalidationBus,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(input: CreateProductDto): Promise<Product> {
@@ -61,7 +64,10 @@ export class ProductsService {
       if (input.description !== undefined) product.description = input.description;
       if (input.basePrice !== undefined) product.basePrice = input.basePrice;
       await this.bus.publish(tx, productsChanged([id]));
-      return this.products.save(tx, product);
+      const saved = await this.products.save(tx, product);
+      // Each variant reads its product's name, price and category.
+      await this.outbox.publish(tx, variantChangedEvents(await this.products.liveVariants(tx, id), 'UPDATED'));
+      return saved;
     });
   }
 
@@ -69,8 +75,9 @@ export class ProductsService {
   async remove(id: number): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await this.lockLive(tx, id, 'pessimistic_write');
-      await this.products.softDeleteWithVariants(tx, id);
+      const variants = await this.products.softDeleteWithVariants(tx, id);
       await this.bus.publish(tx, productsChanged([id]));
+      await this.outbox.publish(tx, variantChangedEvents(variants, 'DELETED'));
     });
   }
 

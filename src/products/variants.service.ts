@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { OutboxService } from '../outbox';
 import { InvalidationBus } from '../shared/bus';
 import { onUniqueViolation } from '../shared/database';
 import { variantsChanged } from './catalog.cache';
+import { variantChangedEvents } from './catalog-events';
 import { Money } from '../shared/money';
 import { CreateVariantDto, UpdateVariantDto, VariantListQueryDto } from './dto/variant.dto';
 import { ProductRepository } from './product.repository';
@@ -20,6 +22,7 @@ export class VariantsService {
     private readonly products: ProductRepository,
     private readonly productsService: ProductsService,
     private readonly bus: InvalidationBus,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(input: CreateVariantDto): Promise<Variant> {
@@ -31,7 +34,9 @@ export class VariantsService {
         priceAdjustment: input.priceAdjustment ?? Money.ZERO,
         attributes: input.attributes ?? {},
       });
-      return this.saveWithSku(tx, variant);
+      const saved = await this.saveWithSku(tx, variant);
+      await this.outbox.publish(tx, variantChangedEvents([saved], 'CREATED'));
+      return saved;
     });
   }
 
@@ -57,15 +62,19 @@ export class VariantsService {
       if (input.priceAdjustment !== undefined) variant.priceAdjustment = input.priceAdjustment;
       if (input.attributes !== undefined) variant.attributes = input.attributes;
       await this.bus.publish(tx, variantsChanged([id]));
-      return this.saveWithSku(tx, variant);
+      const saved = await this.saveWithSku(tx, variant);
+      await this.outbox.publish(tx, variantChangedEvents([saved], 'UPDATED'));
+      return saved;
     });
   }
 
   /** Soft-deletes a variant: it leaves every read and cannot be sold; its stock history stays. */
   async remove(id: number): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      if (!(await this.variants.softDelete(tx, id))) throw new VariantNotFoundError(id);
+      const variant = await this.variants.lockLive(tx, id);
+      if (!variant || !(await this.variants.softDelete(tx, id))) throw new VariantNotFoundError(id);
       await this.bus.publish(tx, variantsChanged([id]));
+      await this.outbox.publish(tx, variantChangedEvents([variant], 'DELETED'));
     });
   }
 

@@ -156,6 +156,45 @@ export class Env {
   @Max(1_000_000_000)
   LOW_STOCK_THRESHOLD = 5;
 
+  /**
+   * Lets webhook URLs point at loopback, private and link-local addresses. Off, so that
+   * webhooks cannot be used to probe the network the service runs in; tests and
+   * single-machine set-ups turn it on.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOKS_ALLOW_PRIVATE must be true or false' })
+  WEBHOOKS_ALLOW_PRIVATE = false;
+
+  /** The whole of one webhook request, connecting included; past it the attempt failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  WEBHOOK_TIMEOUT_MS = 5_000;
+
+  /**
+   * Seconds to wait after the 1st, 2nd, ... failed attempt of a delivery; after the last
+   * the delivery is failed. The default retries for about a day (27.6 h, 8 attempts).
+   */
+  @Matches(/^\d+(\.\d+)?(,\d+(\.\d+)?){0,19}$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated numbers of seconds, such as 5,300,1800',
+  })
+  WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
+  /** Deliveries one worker's relay sends at once; one target gets a quarter of them at most. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  OUTBOX_RELAY_CONCURRENCY = 32;
+
+  /** Delivered events and settled deliveries older than this are purged (hourly). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 366)
+  OUTBOX_RETENTION_HOURS = 168;
+
   /** How often the sweep expires overdue reservations whose jobs Redis lost. */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,11 @@
+export { OutboxModule } from './outbox.module';
+export { OutboxJobsModule } from './outbox-jobs.module';
+export { OutboxService } from './outbox.service';
+export { OutboxRelay } from './outbox-relay';
+export { OUTBOX_QUEUE } from './outbox-maintenance.queue';
+export { OUTBOX_ERRORS } from './outbox.errors';
+export { OUTBOX_EVENT_TYPES, WEBHOOK_PING } from './event-types';
+export type { AggregateType, NewOutboxEvent, OutboxEvent, OutboxEventType } from './event-types';
+export type { OutboxConsumer } from './outbox-consumers';
+export { documentWebhookEvents, webhookPayloadClasses } from './webhook-event-schemas';
+export type { WebhookPayloadModels } from './webhook-event-schemas';

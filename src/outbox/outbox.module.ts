@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InvalidationBusModule } from '../shared/bus';
+import { EventDelivery } from './event-delivery.entity';
+import { OutboxConsumers } from './outbox-consumers';
+import { OutboxEventRow } from './outbox-event.entity';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+import { WebhookSender } from './webhook-sender';
+import { WebhookSubscription } from './webhook-subscription.entity';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+/**
+ * Events that are never lost: other modules write them through OutboxService inside their
+ * own transactions; the relay (OutboxJobsModule, in workers) delivers them to webhook
+ * subscriptions and internal consumers. Depends on the shared kernel alone.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEventRow, EventDelivery, WebhookSubscription]), InvalidationBusModule],
+  controllers: [WebhooksController],
+  providers: [OutboxRepository, OutboxConsumers, OutboxService, WebhookSender, WebhooksRepository, WebhooksService],
+  // The repository, registry and sender serve OutboxJobsModule, in this folder; other modules use OutboxService.
+  exports: [OutboxService, OutboxRepository, OutboxConsumers, WebhookSender, InvalidationBusModule],
+})
+export class OutboxModule {}

@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { NewOutboxEvent } from '../outbox';
+import { RULE_KINDS, RuleKind, StoredRule } from './rule';
+
+export const RULE_CHANGES = ['CREATED', 'UPDATED', 'DELETED'] as const;
+export type RuleChange = (typeof RULE_CHANGES)[number];
+
+/** `price.rules_changed`: prices may differ from now on; quotes and cart snapshots taken before keep theirs. */
+export class PriceRulesChangedPayload {
+  @ApiProperty({ example: 7 })
+  ruleId!: number;
+
+  @ApiProperty({
+    enum: RULE_CHANGES,
+    enumName: 'PricingRuleChange',
+    description: 'A deactivation is UPDATED with active false',
+  })
+  change!: RuleChange;
+
+  @ApiProperty({ enum: RULE_KINDS, enumName: 'PricingRuleKind', nullable: true, description: 'Null for DELETED' })
+  kind!: RuleKind | null;
+
+  @ApiProperty({ type: 'boolean', nullable: true, description: 'Null for DELETED' })
+  active!: boolean | null;
+}
+
+export function ruleChangedEvent(
+  ruleId: number,
+  change: RuleChange,
+  rule: StoredRule | null,
+): NewOutboxEvent<PriceRulesChangedPayload> {
+  return {
+    type: 'price.rules_changed',
+    aggregateType: 'pricing-rule',
+    aggregateId: ruleId,
+    payload: { ruleId, change, kind: rule?.kind ?? null, active: rule?.active ?? null },
+  };
+}
