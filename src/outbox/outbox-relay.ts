@@ -145,6 +145,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       { statusCode: outcome.statusCode, error: outcome.error ?? 'Failed' },
       retryIn,
     );
+    // A retry due before the next poll gets a wake-up of its own.
+    if (recorded && retryIn !== null && retryIn * 1000 < POLL_MS) setTimeout(() => this.wake(), retryIn * 1000).unref();
     if (!recorded || retryIn !== null) return;
     this.logger.warn(
       { deliveryId: delivery.id, target: delivery.target, attempts: delivery.attempts, error: outcome.error },
@@ -183,7 +185,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       });
       return { ok: true, statusCode: null, error: null };
     } catch (error) {
-      return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+      const message = (error as { message?: unknown } | null)?.message;
+      return { ok: false, statusCode: null, error: typeof message === 'string' ? message : String(error) };
     }
   }
 }

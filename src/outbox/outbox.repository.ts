@@ -192,13 +192,16 @@ export class OutboxRepository {
     failure: { statusCode: number | null; error: string },
     retryInSeconds: number | null,
   ): Promise<boolean> {
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE event_deliveries
-          SET status = CASE WHEN $5::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
-              next_attempt_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::float8) END,
-              last_status_code = $3, last_error = left($4, 500)
-        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'
-       RETURNING id`,
+      `WITH failed AS (
+         UPDATE event_deliveries
+            SET status = CASE WHEN $5::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
+                next_attempt_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::float8) END,
+                last_status_code = $3, last_error = left($4, 500)
+          WHERE id = $1 AND attempts = $2 AND status = 'PENDING'
+         RETURNING id)
+       SELECT id FROM failed`,
       [delivery.id, delivery.attempts, failure.statusCode, failure.error, retryInSeconds],
     );
     return rows.length === 1;
@@ -210,13 +213,15 @@ export class OutboxRepository {
    */
   async disableIfFailingSince(subscriptionId: string, failingSince: Date, reason: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE webhook_subscriptions s
-          SET active = false, disabled_reason = $3, disabled_at = now(), updated_at = now()
-        WHERE s.id = $1 AND s.active
-          AND NOT EXISTS (
-            SELECT 1 FROM event_deliveries d
-             WHERE d.subscription_id = s.id AND d.status = 'DELIVERED' AND d.delivered_at >= $2)
-       RETURNING s.id`,
+      `WITH disabled AS (
+         UPDATE webhook_subscriptions s
+            SET active = false, disabled_reason = $3, disabled_at = now(), updated_at = now()
+          WHERE s.id = $1 AND s.active
+            AND NOT EXISTS (
+              SELECT 1 FROM event_deliveries d
+               WHERE d.subscription_id = s.id AND d.status = 'DELIVERED' AND d.delivered_at >= $2)
+         RETURNING s.id)
+       SELECT id FROM disabled`,
       [subscriptionId, failingSince, reason],
     );
     return rows.length === 1;

@@ -89,9 +89,8 @@ export class WebhookSender implements OnModuleDestroy {
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
-    return `No answer within ${timeoutMs} ms`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return `Could not reach the receiver: ${message}`;
+  // Read by shape: errors raised inside Node's http module may come from another realm (test runners).
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'AbortError' || name === 'TimeoutError') return `No answer within ${timeoutMs} ms`;
+  return `Could not reach the receiver: ${typeof message === 'string' ? message : String(error)}`;
 }

@@ -84,9 +84,12 @@ export class WebhooksRepository {
 
   /** Makes a delivery that has not been delivered due now; false when it was delivered meanwhile. */
   async requeue(deliveryId: string): Promise<boolean> {
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now()
-        WHERE id = $1 AND status <> 'DELIVERED' RETURNING id`,
+      `WITH queued AS (
+         UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now()
+          WHERE id = $1 AND status <> 'DELIVERED' RETURNING id)
+       SELECT id FROM queued`,
       [deliveryId],
     );
     return rows.length === 1;
@@ -124,7 +127,7 @@ export class WebhooksRepository {
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE event_deliveries
-          SET status = $2, next_attempt_at = NULL, last_status_code = $3, last_error = left($4, 500),
+          SET status = $2::varchar, next_attempt_at = NULL, last_status_code = $3, last_error = left($4, 500),
               delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END
         WHERE id = $1`,
       [deliveryId, outcome.ok ? 'DELIVERED' : 'FAILED', outcome.statusCode, outcome.error],

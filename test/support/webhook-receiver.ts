@@ -9,12 +9,17 @@ export interface ReceivedWebhook {
   /** The parsed body: `{ type, timestamp, data }`. */
   event: { type: string; timestamp: string; data: Record<string, unknown> };
   receivedAt: number;
-  /** The status it was answered with. */
+  /** The status it is answered with. */
   answeredWith: number;
+  /** False while its answer is held back (a receiver that is slow on purpose). */
+  answered: boolean;
 }
 
 /** How to answer the nth request (from 1): a status, optionally after a delay. */
-export type Responder = (request: { nth: number; event: ReceivedWebhook['event'] }) => number | { status: number; delayMs: number };
+export type Responder = (request: {
+  nth: number;
+  event: ReceivedWebhook['event'];
+}) => number | { status: number; delayMs: number };
 
 /**
  * A real HTTP server on loopback that records every webhook request and answers as told
@@ -53,7 +58,9 @@ export class WebhookReceiver {
 
   /** The requests answered 2xx: the deliveries that count. */
   accepted(): ReceivedWebhook[] {
-    return this.received.filter((request) => request.answeredWith >= 200 && request.answeredWith < 300);
+    return this.received.filter(
+      (request) => request.answered && request.answeredWith >= 200 && request.answeredWith < 300,
+    );
   }
 
   async close(): Promise<void> {
@@ -71,12 +78,17 @@ export class WebhookReceiver {
       const answer = this.responder({ nth: this.received.length + 1, event });
       const { status, delayMs } = typeof answer === 'number' ? { status: answer, delayMs: 0 } : answer;
       const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(', ') : (value ?? ''),
+        ]),
       );
-      const record = { headers, body, event, receivedAt: Date.now(), answeredWith: status };
+      const record = { headers, body, event, receivedAt: Date.now(), answeredWith: status, answered: false };
       this.received.push(record);
       const answerNow = () => {
-        if (!response.destroyed) response.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
+        if (response.destroyed) return;
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
+        record.answered = true;
       };
       if (delayMs === 0) return answerNow();
       const timer = setTimeout(() => {
