@@ -41,6 +41,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook subscriptions, oldest first */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to events; the answer carries the signing secret, shown this once
+         * @description Deliveries follow the Standard Webhooks specification and are retried with backoff for about a day. 422 WEBHOOK_URL_REFUSED for a URL that is not http(s) or points at a loopback, private or link-local address.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook subscription (without its secret) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its deliveries */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the URL, events, description or active flag of a subscription
+         * @description Setting active to true turns a subscription the relay disabled back on; its pending deliveries resume.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscription's deliveries, newest first: status, attempts, last answer, next attempt */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or pending delivery again now
+         * @description The delivery becomes PENDING and due at once; a failed one gets one more attempt. 409 DELIVERY_ALREADY_DELIVERED for a delivered one, 409 WEBHOOK_INACTIVE while the subscription is off.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.ping to the subscription now and answer how it went
+         * @description Tried once, also while the subscription is inactive; the delivery is listed with the others.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/categories": {
         parameters: {
             query?: never;
@@ -555,7 +655,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "RATE_LIMITED" | "CLIENT_CLOSED_REQUEST" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_REUSED" | "SKU_TAKEN" | "INSUFFICIENT_STOCK" | "RESERVATION_NOT_ACTIVE" | "HOLD_LIMIT_REACHED" | "PURCHASE_LIMIT_EXCEEDED" | "TOO_MANY_HOLDS" | "STOCK_CHANGED" | "CART_EMPTY";
+        ErrorCode: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "RATE_LIMITED" | "CLIENT_CLOSED_REQUEST" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_REUSED" | "SKU_TAKEN" | "INSUFFICIENT_STOCK" | "RESERVATION_NOT_ACTIVE" | "HOLD_LIMIT_REACHED" | "PURCHASE_LIMIT_EXCEEDED" | "TOO_MANY_HOLDS" | "STOCK_CHANGED" | "CART_EMPTY" | "WEBHOOK_URL_REFUSED" | "WEBHOOK_INACTIVE" | "DELIVERY_ALREADY_DELIVERED";
         FieldErrorDto: {
             /** @example basePrice */
             field: string;
@@ -592,6 +692,145 @@ export interface components {
             current?: {
                 [key: string]: unknown;
             };
+        };
+        /** @enum {string} */
+        WebhookEventType: "reservation.created" | "reservation.extended" | "reservation.confirmed" | "reservation.cancelled" | "reservation.expired" | "stock.changed" | "stock.low" | "stock.out" | "stock.back_in_stock" | "price.rules_changed" | "catalog.variant_changed";
+        CreateWebhookDto: {
+            /**
+             * @description http(s) only, without credentials. Loopback, private and link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE=true.
+             * @example https://erp.example.com/hooks/commerce
+             */
+            url: string;
+            /**
+             * @example [
+             *       "reservation.created",
+             *       "stock.back_in_stock"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /** @default true */
+            active?: boolean;
+            /** @example ERP sync */
+            description?: string | null;
+        };
+        CreatedWebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://erp.example.com/hooks/commerce */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            /** @description Only active subscriptions get events; events meanwhile are not kept for it */
+            active: boolean;
+            /** @description Why the relay disabled it: its deliveries kept failing for about a day */
+            disabledReason: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret, in the Standard Webhooks form. Shown this once: store it now.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://erp.example.com/hooks/commerce */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            /** @description Only active subscriptions get events; events meanwhile are not kept for it */
+            active: boolean;
+            /** @description Why the relay disabled it: its deliveries kept failing for about a day */
+            disabledReason: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookPage: {
+            items: components["schemas"]["WebhookDto"][];
+            /**
+             * @description Number of items across all pages
+             * @example 42
+             */
+            total: number;
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
+        };
+        UpdateWebhookDto: {
+            /**
+             * @description http(s) only, without credentials. Loopback, private and link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE=true.
+             * @example https://erp.example.com/hooks/commerce
+             */
+            url?: string;
+            /**
+             * @description Replaces the list
+             * @example [
+             *       "reservation.created",
+             *       "stock.back_in_stock"
+             *     ]
+             */
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description true also clears the reason a failing subscription was disabled */
+            active?: boolean;
+            description?: string | null;
+        };
+        /** @enum {string} */
+        DeliveryStatus: "PENDING" | "DELIVERED" | "FAILED";
+        DeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The event, also sent as webhook-id
+             */
+            eventId: string;
+            /**
+             * @description One of WebhookEventType, or webhook.ping
+             * @example reservation.created
+             */
+            eventType: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * @description Attempts made so far
+             * @example 1
+             */
+            attempts: number;
+            /** @description The HTTP status of the last answer */
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When it is sent next (while PENDING)
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryDto"][];
+            /**
+             * @description Number of items across all pages
+             * @example 42
+             */
+            total: number;
+            /** @example 20 */
+            limit: number;
+            /** @example 0 */
+            offset: number;
         };
         CreateCategoryDto: {
             /** @example Clothing */
@@ -1490,6 +1729,277 @@ export interface components {
             /** @example USD */
             currency: string;
         };
+        ReservationEventItem: {
+            /** @example 12 */
+            variantId: number;
+            /** @example 2 */
+            quantity: number;
+        };
+        ReservationEventPayload: {
+            /** Format: uuid */
+            reservationId: string;
+            status: components["schemas"]["ReservationStatus"];
+            /**
+             * @description The customer (the token's sub)
+             * @example alice
+             */
+            customerId: string;
+            /** @description The reserving module’s reference: the cart id for a checkout */
+            ownerRef: string | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @example 0 */
+            extendedCount: number;
+            /**
+             * Format: date-time
+             * @description When it was confirmed or released
+             */
+            closedAt: string | null;
+            /** @description On reservation.created */
+            items?: components["schemas"]["ReservationEventItem"][];
+            /**
+             * @description On reservation.created: the total
+             * @example 550.00
+             */
+            total?: string;
+            /**
+             * @description On reservation.created
+             * @example USD
+             */
+            currency?: string;
+        };
+        StockChangedPayload: {
+            /** @example 12 */
+            variantId: number;
+            /** @example 40 */
+            onHand: number;
+            /** @example 3 */
+            reserved: number;
+            /** @example 37 */
+            available: number;
+            state: components["schemas"]["StockState"];
+            /** @description The ledger reason of the change */
+            cause: components["schemas"]["StockStateCause"];
+        };
+        StockStatePayload: {
+            /** @example 12 */
+            variantId: number;
+            from: components["schemas"]["StockState"];
+            to: components["schemas"]["StockState"];
+            /** @example 5 */
+            onHand: number;
+            /** @example 2 */
+            reserved: number;
+            /** @example 3 */
+            available: number;
+            cause: components["schemas"]["StockStateCause"];
+        };
+        /**
+         * @description A deactivation is UPDATED with active false
+         * @enum {string}
+         */
+        PricingRuleChange: "CREATED" | "UPDATED" | "DELETED";
+        PriceRulesChangedPayload: {
+            /** @example 7 */
+            ruleId: number;
+            /** @description A deactivation is UPDATED with active false */
+            change: components["schemas"]["PricingRuleChange"];
+            /** @description Null for DELETED */
+            kind: components["schemas"]["PricingRuleKind"] | null;
+            /** @description Null for DELETED */
+            active: boolean | null;
+        };
+        /**
+         * @description UPDATED also when its product changed (name, price, category), as the variant reads them
+         * @enum {string}
+         */
+        VariantChange: "CREATED" | "UPDATED" | "DELETED";
+        VariantChangedPayload: {
+            /** @example 12 */
+            variantId: number;
+            /** @example 3 */
+            productId: number;
+            /** @example TSHIRT-BLK-M */
+            sku: string;
+            /** @description UPDATED also when its product changed (name, price, category), as the variant reads them */
+            change: components["schemas"]["VariantChange"];
+        };
+        WebhookPingPayload: {
+            /** Format: uuid */
+            webhookId: string;
+            /** @example A test event sent from the commerce API */
+            message: string;
+        };
+        /** @description The body of a `reservation.created` webhook request; its webhook-id header is the event id. */
+        ReservationCreatedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reservation.created";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["ReservationEventPayload"];
+        };
+        /** @description The body of a `reservation.extended` webhook request; its webhook-id header is the event id. */
+        ReservationExtendedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reservation.extended";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["ReservationEventPayload"];
+        };
+        /** @description The body of a `reservation.confirmed` webhook request; its webhook-id header is the event id. */
+        ReservationConfirmedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reservation.confirmed";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["ReservationEventPayload"];
+        };
+        /** @description The body of a `reservation.cancelled` webhook request; its webhook-id header is the event id. */
+        ReservationCancelledWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reservation.cancelled";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["ReservationEventPayload"];
+        };
+        /** @description The body of a `reservation.expired` webhook request; its webhook-id header is the event id. */
+        ReservationExpiredWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reservation.expired";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["ReservationEventPayload"];
+        };
+        /** @description The body of a `stock.changed` webhook request; its webhook-id header is the event id. */
+        StockChangedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stock.changed";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["StockChangedPayload"];
+        };
+        /** @description The body of a `stock.low` webhook request; its webhook-id header is the event id. */
+        StockLowWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stock.low";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["StockStatePayload"];
+        };
+        /** @description The body of a `stock.out` webhook request; its webhook-id header is the event id. */
+        StockOutWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stock.out";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["StockStatePayload"];
+        };
+        /** @description The body of a `stock.back_in_stock` webhook request; its webhook-id header is the event id. */
+        StockBackInStockWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stock.back_in_stock";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["StockStatePayload"];
+        };
+        /** @description The body of a `price.rules_changed` webhook request; its webhook-id header is the event id. */
+        PriceRulesChangedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "price.rules_changed";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["PriceRulesChangedPayload"];
+        };
+        /** @description The body of a `catalog.variant_changed` webhook request; its webhook-id header is the event id. */
+        CatalogVariantChangedWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "catalog.variant_changed";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["VariantChangedPayload"];
+        };
+        /** @description The body of a `webhook.ping` webhook request; its webhook-id header is the event id. */
+        WebhookPingWebhookEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook.ping";
+            /**
+             * Format: date-time
+             * @description When the change committed
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookPingPayload"];
+        };
+        /** @description Any webhook request body, told apart by `type`. */
+        WebhookEvent: components["schemas"]["ReservationCreatedWebhookEvent"] | components["schemas"]["ReservationExtendedWebhookEvent"] | components["schemas"]["ReservationConfirmedWebhookEvent"] | components["schemas"]["ReservationCancelledWebhookEvent"] | components["schemas"]["ReservationExpiredWebhookEvent"] | components["schemas"]["StockChangedWebhookEvent"] | components["schemas"]["StockLowWebhookEvent"] | components["schemas"]["StockOutWebhookEvent"] | components["schemas"]["StockBackInStockWebhookEvent"] | components["schemas"]["PriceRulesChangedWebhookEvent"] | components["schemas"]["CatalogVariantChangedWebhookEvent"] | components["schemas"]["WebhookPingWebhookEvent"];
     };
     responses: never;
     parameters: never;
@@ -1771,6 +2281,635 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: components["schemas"]["DeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Idempotency key reused for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };

@@ -1,3 +1,4 @@
+import { OUTBOX_EVENT_TYPES } from '../../src/outbox';
 import {
   ADMIN_OPERATION_IDS,
   CUSTOMER_OPERATION_IDS,
@@ -17,6 +18,7 @@ const MODULE_TAGS: [prefix: string, tag: string][] = [
   ['/api/pricing', 'pricing'],
   ['/api/cart', 'cart'],
   ['/api/admin', 'operations'],
+  ['/api/webhooks', 'webhooks'],
 ];
 /**
  * The answers each cart operation documents: the success status with its schema (null: no
@@ -193,6 +195,33 @@ describe('HTTP conventions', () => {
         expect(operation.responses['401']?.content?.[PROBLEM_JSON]).toBeDefined();
         expect(operation.responses['403']?.content?.[PROBLEM_JSON]).toBeDefined();
       }
+    });
+
+    it('documents every webhook body: an envelope per event type with its payload, and their union', () => {
+      const schemas = openApi.components?.schemas ?? {};
+      const union = schemas.WebhookEvent as {
+        oneOf: { $ref: string }[];
+        discriminator: { mapping: Record<string, string> };
+      };
+      const types = Object.keys(union.discriminator.mapping);
+
+      expect(types.sort()).toEqual([...OUTBOX_EVENT_TYPES, 'webhook.ping'].sort());
+      expect(union.oneOf).toHaveLength(types.length);
+      for (const type of types) {
+        const envelope = schemas[union.discriminator.mapping[type].replace('#/components/schemas/', '')] as {
+          required: string[];
+          properties: { type: { enum: string[] }; data: { $ref: string } };
+        };
+        expect(envelope.required).toEqual(['type', 'timestamp', 'data']);
+        expect(envelope.properties.type.enum).toEqual([type]);
+        // The payload schema is in the document too, so generated types reach the fields.
+        const payload = envelope.properties.data.$ref.replace('#/components/schemas/', '');
+        expect(schemas[payload]).toMatchObject({ type: 'object', properties: expect.any(Object) });
+      }
+      expect(union.discriminator.mapping['stock.changed']).toBe('#/components/schemas/StockChangedWebhookEvent');
+      expect(schemas.StockChangedPayload).toMatchObject({
+        required: expect.arrayContaining(['variantId', 'onHand', 'reserved', 'available', 'state', 'cause']),
+      });
     });
 
     it('serves Swagger UI as HTML', async () => {

@@ -11,7 +11,10 @@ export interface OpenApiOperation {
 }
 export type OpenApiDocument = {
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+  components?: {
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+    schemas?: Record<string, Record<string, unknown>>;
+  };
 };
 
 export const EXPECTED_OPERATION_IDS = [
@@ -55,6 +58,14 @@ export const EXPECTED_OPERATION_IDS = [
   'updateCartItem',
   'removeCartItem',
   'checkoutCart',
+  'createWebhook',
+  'listWebhooks',
+  'getWebhook',
+  'updateWebhook',
+  'deleteWebhook',
+  'listWebhookDeliveries',
+  'retryWebhookDelivery',
+  'testWebhook',
   'checkLiveness',
   'checkReadiness',
   'createQueueBoardSession',
@@ -83,6 +94,11 @@ export const ADMIN_OPERATION_IDS = [
   'confirmReservation',
   'listPricingRules',
   'getPricingRule',
+  'listWebhooks',
+  'getWebhook',
+  'listWebhookDeliveries',
+  'retryWebhookDelivery',
+  'testWebhook',
 ];
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
