@@ -28,6 +28,9 @@ describe('APP_ERRORS', () => {
         'PURCHASE_LIMIT_EXCEEDED',
         'TOO_MANY_HOLDS',
         'STOCK_CHANGED',
+        'WEBHOOK_URL_REFUSED',
+        'WEBHOOK_INACTIVE',
+        'DELIVERY_ALREADY_DELIVERED',
       ].sort(),
     );
   });
@@ -40,6 +43,7 @@ describe('APP_ERRORS', () => {
     ['IDEMPOTENCY_KEY_REUSED', 422, 'The idempotency key was used for another request'],
     ['PURCHASE_LIMIT_EXCEEDED', 409, 'More than a purchase limit allows'],
     ['PRECONDITION_FAILED', 412, 'The resource changed since the version the request names'],
+    ['WEBHOOK_URL_REFUSED', 422, 'The URL cannot receive webhooks'],
   ])("answers a module's code %s with %p %p", (code, status, title) => {
     expect(APP_ERRORS.definitionOf(code)).toEqual({ status, title });
   });

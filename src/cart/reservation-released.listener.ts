@@ -7,9 +7,10 @@ import { CartRepository } from './cart.repository';
 /**
  * When a checkout's reservation is cancelled or expires, the customer gets that cart back
  * as it was, unless they have started a new cart since. This is the fast path: the event
- * is in-process and may be lost (a crash right after the commit, a failed update), so
- * CartReconciler repairs from the database within RESERVATION_SWEEP_SECONDS, and every
- * cart route repairs the caller's cart before it acts.
+ * is in-process and may be lost (a crash right after the commit, a failed update), so the
+ * outbox consumer (ReservationReleasedConsumer) does the same from the event written with
+ * the release, with retries; CartReconciler repairs from the database within
+ * RESERVATION_SWEEP_SECONDS, and every cart route repairs the caller's cart before it acts.
  */
 @Injectable()
 export class ReservationReleasedListener {
