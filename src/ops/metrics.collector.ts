@@ -8,6 +8,7 @@ import type { Queue } from 'bull';
 import type { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { InventoryService, ReservationEvents, type ReservationReleasedEvent } from '../inventory';
+import { OutboxService } from '../outbox';
 import { CatalogService } from '../products';
 import { Metric } from './metrics.definitions';
 import { OPS_QUEUES } from './ops-queues';
@@ -45,6 +46,7 @@ export class MetricsCollector {
   constructor(
     private readonly inventory: InventoryService,
     private readonly catalog: CatalogService,
+    private readonly outbox: OutboxService,
     private readonly moduleRef: ModuleRef,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectMetric(Metric.ActiveReservations) private readonly activeReservations: Gauge<string>,
@@ -54,6 +56,7 @@ export class MetricsCollector {
     @InjectMetric(Metric.DbPoolWaiting) private readonly poolWaiting: Gauge<string>,
     @InjectMetric(Metric.CatalogCacheEntries) private readonly cacheEntries: Gauge<string>,
     @InjectMetric(Metric.CatalogCacheLookups) private readonly cacheLookups: Gauge<string>,
+    @InjectMetric(Metric.OutboxBacklog) private readonly outboxBacklog: Gauge<string>,
   ) {}
 
   /** Brings every scrape-time gauge up to date. */
@@ -64,6 +67,10 @@ export class MetricsCollector {
       this.attempt('active reservations', async () =>
         this.activeReservations.set(await this.inventory.countActiveReservations()),
       ),
+      this.attempt('outbox backlog', async () => {
+        for (const [kind, count] of Object.entries(await this.outbox.backlog()))
+          this.outboxBacklog.set({ kind }, count);
+      }),
       ...OPS_QUEUES.map(({ name }) => this.attempt(`queue ${name}`, () => this.readQueue(name))),
     ]);
   }

@@ -12,6 +12,7 @@ export const Metric = {
   DbPoolWaiting: 'commerce_db_pool_waiting_requests',
   CatalogCacheEntries: 'commerce_catalog_cache_entries',
   CatalogCacheLookups: 'commerce_catalog_cache_lookups',
+  OutboxBacklog: 'commerce_outbox_backlog',
 } as const;
 
 export const METRIC_PROVIDERS = [
@@ -62,5 +63,10 @@ export const METRIC_PROVIDERS = [
     name: Metric.CatalogCacheLookups,
     help: 'Variant views looked up in the catalog read model since the process started, by result (hit, miss)',
     labelNames: ['result'],
+  }),
+  makeGaugeProvider({
+    name: Metric.OutboxBacklog,
+    help: 'The outbox: events not yet fanned out (undispatched), deliveries still to make (pending), failed for good (failed)',
+    labelNames: ['kind'],
   }),
 ];

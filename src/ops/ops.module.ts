@@ -5,6 +5,7 @@ import { Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { InventoryModule } from '../inventory';
+import { OutboxModule } from '../outbox';
 import { ProductsModule } from '../products';
 import { HttpMetricsHooks } from './http-metrics.hooks';
 import { LifecycleLogger } from './lifecycle.logger';
@@ -31,6 +32,7 @@ if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultM
   imports: [
     InventoryModule,
     ProductsModule,
+    OutboxModule,
     PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: false } }),
     BullBoardModule.forRoot({
       route: QUEUE_BOARD_PATH,

@@ -1,12 +1,11 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { OUTBOX_QUEUE, OutboxMaintenanceProcessor, OutboxMaintenanceSchedule } from './outbox-maintenance.queue';
+import { OutboxMaintenanceProcessor, OutboxMaintenanceSchedule } from './outbox-maintenance.queue';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxModule } from './outbox.module';
 
 /** The relay and the outbox's periodic jobs, for a process with APP_ROLE `worker` or `all`. */
 @Module({
-  imports: [OutboxModule, BullModule.registerQueue({ name: OUTBOX_QUEUE })],
+  imports: [OutboxModule],
   providers: [OutboxRelay, OutboxMaintenanceSchedule, OutboxMaintenanceProcessor],
   exports: [OutboxRelay],
 })

@@ -1,8 +1,10 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InvalidationBusModule } from '../shared/bus';
 import { EventDelivery } from './event-delivery.entity';
 import { OutboxConsumers } from './outbox-consumers';
+import { OUTBOX_QUEUE } from './outbox-maintenance.queue';
 import { OutboxEventRow } from './outbox-event.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
@@ -17,11 +19,18 @@ import { WebhooksService } from './webhooks.service';
  * own transactions; the relay (OutboxJobsModule, in workers) delivers them to webhook
  * subscriptions and internal consumers. Depends on the shared kernel alone.
  */
+const maintenanceQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
+
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEventRow, EventDelivery, WebhookSubscription]), InvalidationBusModule],
+  imports: [
+    TypeOrmModule.forFeature([OutboxEventRow, EventDelivery, WebhookSubscription]),
+    InvalidationBusModule,
+    // In every role: the queue board and the metrics show it wherever they run.
+    maintenanceQueue,
+  ],
   controllers: [WebhooksController],
   providers: [OutboxRepository, OutboxConsumers, OutboxService, WebhookSender, WebhooksRepository, WebhooksService],
-  // The repository, registry and sender serve OutboxJobsModule, in this folder; other modules use OutboxService.
-  exports: [OutboxService, OutboxRepository, OutboxConsumers, WebhookSender, InvalidationBusModule],
+  // The repository, registry, sender and queue serve OutboxJobsModule, in this folder; other modules use OutboxService.
+  exports: [OutboxService, OutboxRepository, OutboxConsumers, WebhookSender, InvalidationBusModule, maintenanceQueue],
 })
 export class OutboxModule {}

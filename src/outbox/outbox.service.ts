@@ -34,6 +34,11 @@ export class OutboxService {
     await this.bus.publish(tx, OUTBOX_TOPIC);
   }
 
+  /** Events not yet fanned out, deliveries still to make, and deliveries failed for good. */
+  backlog(): Promise<{ undispatched: number; pending: number; failed: number }> {
+    return this.events.backlog();
+  }
+
   /** Runs `consumer` for every event of its types, in the relays of worker processes. */
   registerConsumer(consumer: OutboxConsumer): void {
     this.consumers.register(consumer);

@@ -20,6 +20,7 @@ const SERIES = [
   'commerce_catalog_cache_entries',
   'commerce_catalog_cache_lookups',
   'commerce_rate_limited_requests_total',
+  'commerce_outbox_backlog',
   'process_cpu_user_seconds_total',
   'process_resident_memory_bytes',
   'nodejs_eventloop_lag_seconds',
@@ -83,6 +84,26 @@ describe('GET /metrics', () => {
       );
       expect(valueOf(expired, 'commerce_reservations_active')).toBe(valueOf(before, 'commerce_reservations_active'));
     });
+  });
+
+  it('shows the outbox backlog by kind: a delivery that failed for good counts as failed', async () => {
+    const [{ seq }]: { seq: string }[] = await t.dataSource.query(
+      `INSERT INTO outbox_events (id, type, aggregate_type, aggregate_id, payload, dispatched_at)
+       VALUES (gen_random_uuid(), 'stock.changed', 'stock', '0', '{}', now()) RETURNING seq`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO event_deliveries (id, event_seq, target, aggregate_key, status, attempts)
+       VALUES (gen_random_uuid(), $1, 'metrics-test', 'stock:0', 'FAILED', 8)`,
+      [seq],
+    );
+
+    const samples = parseMetrics((await t.http.get('/metrics').expect(200)).text);
+
+    expect(valueOf(samples, 'commerce_outbox_backlog', { kind: 'failed' })).toBe(1);
+    const kinds = samples
+      .filter((sample) => sample.name === 'commerce_outbox_backlog')
+      .map((sample) => sample.labels.kind);
+    expect(kinds.sort()).toEqual(['failed', 'pending', 'undispatched']);
   });
 
   it('labels unrouted paths as one route, not one series per path', async () => {
