@@ -1,26 +1,15 @@
+import { OUTBOX_EVENT_TYPES } from '../../src/outbox';
+import { newProduct } from '../support/catalog.factory';
 import { newCustomer } from '../support/customer.factory';
-import { line, newStockedVariant, reserve, reservationRequests } from '../support/inventory.factory';
+import { line, makeOverdue, newStockedVariant, reservationRequests, reserve } from '../support/inventory.factory';
 import { createRule, ruleBody } from '../support/pricing.factory';
-import { makeOverdue } from '../support/inventory.factory';
 import { ReservationsService } from '../../src/inventory/reservations.service';
 import { expectProblem } from '../support/problem';
 import { startIsolatedTestApp, TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 import { ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
-const ALL_EVENTS = [
-  'reservation.created',
-  'reservation.extended',
-  'reservation.confirmed',
-  'reservation.cancelled',
-  'reservation.expired',
-  'stock.changed',
-  'stock.low',
-  'stock.out',
-  'stock.back_in_stock',
-  'price.rules_changed',
-  'catalog.variant_changed',
-];
+const ALL_EVENTS: string[] = [...OUTBOX_EVENT_TYPES];
 
 /** Webhook deliveries end to end: the real app, its relay, and a real HTTP receiver on loopback. */
 describe('webhook deliveries', () => {
@@ -63,7 +52,7 @@ describe('webhook deliveries', () => {
     const variant = await t.http
       .post('/api/products/variants')
       .set('authorization', t.admin)
-      .send({ productId: (await newStockedVariantProduct()).productId, sku: `WH-${Date.now()}` });
+      .send({ productId: await newProduct(t), sku: `WH-${Date.now()}` });
     expect(variant.status).toBe(201);
     const variantId: number = variant.body.id;
     await t.http.put(`/api/inventory/${variantId}`).set('authorization', t.admin).send({ onHand: 10 }).expect(200);
@@ -150,14 +139,6 @@ describe('webhook deliveries', () => {
     });
     await unsubscribe(subscription.id);
   }, 30_000);
-
-  async function newStockedVariantProduct(): Promise<{ productId: number }> {
-    const seeded = await newStockedVariant(t, { onHand: 0 });
-    const [row]: { product_id: number }[] = await t.dataSource.query('SELECT product_id FROM variants WHERE id = $1', [
-      seeded.id,
-    ]);
-    return { productId: row.product_id };
-  }
 });
 
 describe('webhook retries, failures and slow receivers', () => {

@@ -95,7 +95,11 @@ export class AppProcess {
     if (!this.child) return;
     const child = this.child;
     child.kill('SIGTERM');
-    const stopped = await Promise.race([exited(child).then(() => true), sleepFor(15_000).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)));
+    const stopped = await Promise.race([exited(child).then(() => true), gaveUp]);
+    // Cleared, so that a stopped process leaves no timer keeping the test runner alive.
+    clearTimeout(timer);
     if (!stopped) await killChild(child, 'SIGKILL');
   }
 
@@ -107,4 +111,3 @@ export class AppProcess {
   }
 }
 
-const sleepFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
