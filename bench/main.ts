@@ -20,6 +20,7 @@ import { cacheMemoryScenario } from './scenarios/cache-memory';
 import { checkoutScenario, randomCarts } from './scenarios/checkout';
 import { expiryDrainScenario } from './scenarios/expiry-drain';
 import { hostileScenario } from './scenarios/hostile';
+import { outboxRelayScenario } from './scenarios/outbox-relay';
 import { readScenarios } from './scenarios/reads';
 
 const PGBENCH_STOCK = 100_000_000;
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_CART_PER_MINUTE: '0',
       CATALOG_CACHE_MAX_ENTRIES: String(options.cacheVariants),
+      // outbox-relay's webhook receiver listens on 127.0.0.1, which the sender refuses by default.
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
     };
     app = await BenchApp.start({ ...appEnv, PORT: String(await freePort()) }, logFile, options.cpuProfileDir);
     if (options.only.includes('quote') || options.only.includes('catalog')) {
@@ -201,6 +204,10 @@ async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Promise<Re
     const hostile = await hostileScenario(ctx);
     const peakRssMb = ctx.app.takePeakRssMb();
     for (const [name, result] of Object.entries(hostile)) results[name] = { ...result, peakRssMb };
+  }
+  if (only.includes('outbox-relay')) {
+    step(`outbox-relay: ${options.outboxEvents} events committed in a burst, relayed to a local webhook receiver`);
+    record('outbox-relay', await outboxRelayScenario(ctx));
   }
   // Last: it leaves the app holding the most memory, which would weigh on the figures of any scenario after it.
   if (only.includes('cache-memory')) {

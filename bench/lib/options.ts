@@ -8,6 +8,7 @@ export const SCENARIOS = [
   'checkout-spread',
   'expiry-drain',
   'hostile',
+  'outbox-relay',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -32,6 +33,10 @@ export interface BenchOptions {
   hostileRequests: number;
   /** Seconds expiry-drain waits for the last release before it reports the rest as errors. */
   drainTimeoutSeconds: number;
+  /** Events outbox-relay commits for the app's relay to deliver to the bench's receiver. */
+  outboxEvents: number;
+  /** Seconds outbox-relay waits for the last delivery before it fails. */
+  outboxTimeoutSeconds: number;
   only: ScenarioName[];
   out: string;
   keepDatabase: boolean;
@@ -53,6 +58,8 @@ const USAGE = `usage: npm run bench -- [options]
   --expiry-reservations N  reservations expiring at once                  default 10000
   --drain-timeout N        seconds to wait for the drain                  default 120
   --hostile-requests N     requests of each hostile kind sent alone       default 40
+  --outbox-events N        events relayed to a local webhook receiver     default 10000
+  --outbox-timeout N       seconds to wait for the last delivery          default 300
   --only a,b               run only these scenarios (${SCENARIOS.join(', ')})
   --out FILE               where to write the results                     default bench/results/latest.json
   --keep-db                keep the bench database afterwards (it is dropped by default)
@@ -72,6 +79,8 @@ const DEFAULTS = {
   'expiry-reservations': 10000,
   'drain-timeout': 120,
   'hostile-requests': 40,
+  'outbox-events': 10_000,
+  'outbox-timeout': 300,
 } as const;
 
 type NumericFlag = keyof typeof DEFAULTS;
@@ -125,6 +134,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     expiryReservations: number('expiry-reservations'),
     drainTimeoutSeconds: number('drain-timeout'),
     hostileRequests: number('hostile-requests'),
+    outboxEvents: number('outbox-events'),
+    outboxTimeoutSeconds: number('outbox-timeout'),
     only: only as ScenarioName[],
     out: String(values.out),
     keepDatabase: values['keep-db'] === true,

@@ -67,6 +67,8 @@ export function targetsOf(report: Report): Target[] {
     });
     for (const field of ['errors', 'oversold', 'auditDrift']) zero('expiry-drain', field);
   }
+  // At least once is the relay's promise; on a healthy receiver anything but exactly once, in order, is a bug.
+  for (const field of ['duplicates', 'outOfOrder', 'notDelivered']) zero('outbox-relay', field);
   for (const name of ['quote', 'catalog', 'quote-uncached', 'catalog-uncached', 'cache-memory', 'hostile']) {
     zero(name, 'errors');
   }
@@ -105,6 +107,15 @@ export function printReport(report: Report): void {
   const memory = report.scenarios['cache-memory'];
   if (memory) {
     out.write(`\ncache-memory: ${memory.viewsHeld} variant views held, app resident ${memory.residentMb} MB`);
+  }
+  const relay = report.scenarios['outbox-relay'];
+  if (relay) {
+    out.write(
+      `\noutbox-relay: ${relay.events} events in ${relay.seconds} s (published in ${relay.publishSeconds} s); ` +
+        `lag from commit to delivery p50 ${round(relay.p50Ms)} ms, p99 ${round(relay.p99Ms)} ms, ` +
+        `max ${relay.maxLagMs} ms; ${relay.duplicates} duplicates, ${relay.outOfOrder} out of order; ` +
+        `paced at ${relay.pacedPerSecond}/s: lag p50 ${relay.pacedP50Ms} ms, p99 ${relay.pacedP99Ms} ms`,
+    );
   }
   out.write(
     `\napp peak RSS ${report.memory.peakRssMb} MB (after start ${report.memory.startupRssMb} MB)\n\ntargets:\n`,

@@ -7,13 +7,15 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * One event for one target: a webhook subscription (`webhook:<id>`) or an internal consumer
- * (its name). PENDING until it is delivered or has used up its retries. While it is being
+ * (its name). PENDING until it is delivered or has used up its retries. `ready` marks the
+ * head of its target's queue for its aggregate: only a ready delivery is sent, and settling
+ * it readies the next, so an aggregate's events reach a target in order. While it is being
  * sent, `next_attempt_at` is its lease: past it, another relay may send it again.
  */
 @Entity('event_deliveries')
 @Check('CHK_event_deliveries_status', `"status" IN (${DELIVERY_STATUSES.map((status) => `'${status}'`).join(', ')})`)
 @Index('UQ_event_deliveries_event_target', ['eventSeq', 'target'], { unique: true })
-@Index('IDX_event_deliveries_due', ['nextAttemptAt'], { where: `"status" = 'PENDING'` })
+@Index('IDX_event_deliveries_ready', ['nextAttemptAt'], { where: `"status" = 'PENDING' AND "ready"` })
 @Index('IDX_event_deliveries_pending_order', ['target', 'aggregateKey', 'eventSeq'], { where: `"status" = 'PENDING'` })
 @Index('IDX_event_deliveries_subscription', ['subscriptionId', 'createdAt'])
 @Index('IDX_event_deliveries_created_at', ['createdAt'])
@@ -44,6 +46,9 @@ export class EventDelivery {
 
   @Column({ type: 'varchar', length: 16, default: 'PENDING' })
   status!: DeliveryStatus;
+
+  @Column({ type: 'boolean', default: false })
+  ready!: boolean;
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

@@ -6,7 +6,7 @@ import { databaseUnavailableKind } from '../shared/database';
 import { OutboxConsumers } from './outbox-consumers';
 import { ClaimedDelivery, OutboxRepository } from './outbox.repository';
 import { OUTBOX_TOPIC } from './outbox.service';
-import { parseRetrySchedule, retryDelaySeconds } from './retry-schedule';
+import { parseRetrySchedule, perTargetConcurrency, retryDelaySeconds } from './delivery-schedule';
 import { SendOutcome, WebhookSender } from './webhook-sender';
 import { webhookBody } from './webhook-body';
 
@@ -15,6 +15,8 @@ const DISPATCH_BATCH = 500;
 const POLL_MS = 1_000;
 /** Beyond the send's own time limit, before a lease runs out and another relay may send again. */
 const LEASE_MARGIN_SECONDS = 10;
+/** How often a relay readies deliveries that a race between dispatching and settling left waiting. */
+const REPAIR_EVERY_MS = 5_000;
 
 /**
  * Moves events from the outbox to their targets, in worker processes. Woken by the bus when
@@ -35,7 +37,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inFlight = new Map<string, number>();
   private inFlightTotal = 0;
   private pumping = false;
-  private pumpAgain = false;
+  private dispatchRequested = false;
+  private fillRequested = false;
+  /** The last claim found work: more may be waiting for a free slot. */
+  private moreMayBeDue = false;
+  private lastRepairAt = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly sends = new Set<Promise<void>>();
@@ -48,7 +54,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     config: ConfigService<Env, true>,
   ) {
     this.concurrency = config.get('OUTBOX_RELAY_CONCURRENCY', { infer: true });
-    this.perTarget = Math.max(1, Math.floor(this.concurrency / 4));
+    this.perTarget = perTargetConcurrency(this.concurrency);
     this.leaseSeconds = Math.ceil(config.get('WEBHOOK_TIMEOUT_MS', { infer: true }) / 1000) + LEASE_MARGIN_SECONDS;
     this.schedule = parseRetrySchedule(config.get('WEBHOOK_RETRY_SCHEDULE', { infer: true }));
   }
@@ -67,40 +73,49 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.allSettled([...this.sends]);
   }
 
-  /** Runs a pass soon; calls while one runs make it go round once more. */
+  /** Runs a pass soon, dispatching new events first; calls while one runs make it go round once more. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    void this.pump().finally(() => (this.pumping = false));
+    this.request(true);
   }
 
-  /** One pass or more: dispatch what is new, then fill the free slots; for tests and the backstop job. */
+  /** One pass: dispatch what is new, then fill the free slots. */
   async runOnce(): Promise<void> {
     await this.dispatchAll();
     await this.fillSlots();
   }
 
+  private request(dispatch: boolean): void {
+    if (this.stopped) return;
+    this.dispatchRequested ||= dispatch;
+    this.fillRequested = true;
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.pump().finally(() => (this.pumping = false));
+  }
+
   private async pump(): Promise<void> {
-    do {
-      this.pumpAgain = false;
+    while (this.fillRequested && !this.stopped) {
+      const dispatch = this.dispatchRequested;
+      this.dispatchRequested = this.fillRequested = false;
       try {
-        await this.runOnce();
+        if (dispatch) await this.dispatchAll();
+        await this.fillSlots();
       } catch (error) {
         const away = databaseUnavailableKind(error);
         if (away) this.logger.warn({ reason: away }, 'The outbox relay cannot reach PostgreSQL; will retry');
         else this.logger.error({ err: error }, 'An outbox relay pass failed; will retry');
         return;
       }
-    } while (this.pumpAgain && !this.stopped);
+    }
   }
 
   private async dispatchAll(): Promise<void> {
     const interests = this.consumers.interests();
     while (!this.stopped && (await this.outbox.dispatch(DISPATCH_BATCH, interests)) === DISPATCH_BATCH);
+    if (Date.now() - this.lastRepairAt < REPAIR_EVERY_MS) return;
+    this.lastRepairAt = Date.now();
+    const readied = await this.outbox.readyStrandedHeads();
+    if (readied > 0) this.logger.log({ readied }, 'Deliveries left waiting by a race were readied');
   }
 
   private async fillSlots(): Promise<void> {
@@ -109,10 +124,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const claimed = await this.outbox.claim({
       limit: free,
       perTarget: this.perTarget,
-      excludedTargets: [...this.inFlight].filter(([, count]) => count >= this.perTarget).map(([target]) => target),
+      inFlight: this.inFlight,
       consumers: this.consumers.names(),
       leaseSeconds: this.leaseSeconds,
     });
+    // Nothing due now: new events and retries wake the relay themselves.
+    this.moreMayBeDue = claimed.length > 0;
     for (const delivery of claimed) this.start(delivery);
   }
 
@@ -130,8 +147,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         if (left === 0) this.inFlight.delete(delivery.target);
         else this.inFlight.set(delivery.target, left);
         this.inFlightTotal--;
-        // A slot is free: the next pass may fill it, once enough are free to be worth a claim.
-        if (this.inFlightTotal <= this.concurrency / 2) this.wake();
+        // Slots are free: claim again once enough are, in all or for this target, to be worth a claim.
+        const worthIt = this.inFlightTotal <= this.concurrency / 2 || left <= this.perTarget / 2;
+        if (this.moreMayBeDue && worthIt) this.request(false);
       });
     this.sends.add(send);
   }

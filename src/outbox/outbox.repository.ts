@@ -30,10 +30,10 @@ export interface ClaimedDelivery {
 
 export interface ClaimRequest {
   limit: number;
-  /** How many deliveries of one target may be claimed at once. */
+  /** How many deliveries of one target may be in flight at once. */
   perTarget: number;
-  /** Targets already sending as much as they may. */
-  excludedTargets: readonly string[];
+  /** Deliveries of each target already in flight in this process; they count against `perTarget`. */
+  inFlight: ReadonlyMap<string, number>;
   /** The internal consumers this process can run. */
   consumers: readonly string[];
   leaseSeconds: number;
@@ -43,6 +43,22 @@ export interface ClaimRequest {
 const DISPATCH_LOCK = [7302, 1] as const;
 /** How many due deliveries one claim looks at, so a large backlog keeps claims cheap. */
 const CLAIM_WINDOW = 1000;
+
+/**
+ * After `settled` (a CTE of the deliveries that just settled: id, target, aggregate_key),
+ * readies the next pending delivery of the same target and aggregate. The statement's
+ * snapshot still shows the settled one as pending: it is left out by id.
+ */
+const READY_NEXT_CTE = `readied AS (
+  UPDATE event_deliveries n SET ready = true
+    FROM settled
+   WHERE n.id = (
+     SELECT m.id FROM event_deliveries m
+      WHERE m.status = 'PENDING' AND m.target = settled.target AND m.aggregate_key = settled.aggregate_key
+        AND m.id <> settled.id
+      ORDER BY m.event_seq LIMIT 1)
+  RETURNING 1)`;
+const READY_NEXT = `, ${READY_NEXT_CTE} SELECT count(*) FROM readied`;
 
 @Injectable()
 export class OutboxRepository {
@@ -88,8 +104,15 @@ export class OutboxRepository {
              FROM batch b JOIN unnest($2::varchar[], $3::varchar[]) AS c(name, type) ON c.type = b.type
          ),
          fanned AS (
-           INSERT INTO event_deliveries (id, event_seq, target, subscription_id, aggregate_key, next_attempt_at)
-           SELECT gen_random_uuid(), seq, target, subscription_id, aggregate_key, now() FROM targets
+           -- Ready: the first of its target and aggregate in the batch, with none of theirs still pending.
+           INSERT INTO event_deliveries (id, event_seq, target, subscription_id, aggregate_key, ready, next_attempt_at)
+           SELECT gen_random_uuid(), t.seq, t.target, t.subscription_id, t.aggregate_key,
+                  row_number() OVER (PARTITION BY t.target, t.aggregate_key ORDER BY t.seq) = 1
+                    AND NOT EXISTS (
+                      SELECT 1 FROM event_deliveries p
+                       WHERE p.status = 'PENDING' AND p.target = t.target AND p.aggregate_key = t.aggregate_key),
+                  now()
+             FROM targets t
            ON CONFLICT DO NOTHING
            RETURNING 1
          ),
@@ -106,33 +129,33 @@ export class OutboxRepository {
   }
 
   /**
-   * Leases due deliveries: each is the oldest pending one of its target and aggregate (so
-   * an aggregate's events reach a target in order), of an active subscription or of a
-   * consumer this process runs, and not locked by another relay. The lease is
-   * `next_attempt_at` moved past the send's time limit; the attempt is counted now, so a
-   * crash mid-send still counts it.
+   * Leases due deliveries: ready ones (each the head of its target's queue for its
+   * aggregate), of an active subscription or of a consumer this process runs, not locked by
+   * another relay, and within each target's room (`perTarget` less what is in flight). The
+   * lease is `next_attempt_at` moved past the send's time limit; the attempt is counted
+   * now, so a crash mid-send still counts it.
    */
   async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const busy = [...request.inFlight];
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT d.id, d.target, d.event_seq
+      `WITH room AS (
+         SELECT target, $2::int - busy AS room FROM unnest($4::varchar[], $5::int[]) AS b(target, busy)
+       ),
+       due AS (
+         SELECT d.id, d.target, d.event_seq, COALESCE(r.room, $2::int) AS room
            FROM event_deliveries d
            LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+           LEFT JOIN room r ON r.target = d.target
+          WHERE d.status = 'PENDING' AND d.ready AND d.next_attempt_at <= now() AND COALESCE(r.room, $2::int) > 0
             AND (s.active OR (d.subscription_id IS NULL AND d.target = ANY ($3::varchar[])))
-            AND NOT (d.target = ANY ($4::varchar[]))
-            AND NOT EXISTS (
-              SELECT 1 FROM event_deliveries earlier
-               WHERE earlier.status = 'PENDING' AND earlier.target = d.target
-                 AND earlier.aggregate_key = d.aggregate_key AND earlier.event_seq < d.event_seq)
-          ORDER BY d.event_seq
+          ORDER BY d.next_attempt_at
           LIMIT ${CLAIM_WINDOW}
        ),
        candidates AS (
          SELECT id FROM (
-           SELECT id, event_seq, row_number() OVER (PARTITION BY target ORDER BY event_seq) AS place FROM due
+           SELECT id, event_seq, room, row_number() OVER (PARTITION BY target ORDER BY event_seq) AS place FROM due
          ) ranked
-          WHERE place <= $2 ORDER BY event_seq LIMIT $1
+          WHERE place <= room ORDER BY event_seq LIMIT $1
        ),
        locked AS (
          SELECT d.id FROM event_deliveries d
@@ -142,7 +165,7 @@ export class OutboxRepository {
        leased AS (
          UPDATE event_deliveries d
             SET attempts = d.attempts + 1, last_attempt_at = now(),
-                next_attempt_at = now() + make_interval(secs => $5)
+                next_attempt_at = now() + make_interval(secs => $6)
            FROM locked WHERE d.id = locked.id
          RETURNING d.id, d.target, d.subscription_id, d.attempts, d.created_at, d.event_seq
        )
@@ -153,7 +176,14 @@ export class OutboxRepository {
          JOIN outbox_events e ON e.seq = l.event_seq
          LEFT JOIN webhook_subscriptions s ON s.id = l.subscription_id
         ORDER BY l.event_seq`,
-      [request.limit, request.perTarget, request.consumers, request.excludedTargets, request.leaseSeconds],
+      [
+        request.limit,
+        request.perTarget,
+        request.consumers,
+        busy.map(([target]) => target),
+        busy.map(([, count]) => count),
+        request.leaseSeconds,
+      ],
     );
     return rows.map((row) => ({
       id: row.id as string,
@@ -175,36 +205,63 @@ export class OutboxRepository {
   /** Records a delivered attempt, unless the lease ran out and the delivery was taken again meanwhile. */
   async recordDelivered(delivery: ClaimedDelivery, statusCode: number | null): Promise<void> {
     await this.dataSource.query(
-      `UPDATE event_deliveries
-          SET status = 'DELIVERED', delivered_at = now(), next_attempt_at = NULL,
-              last_status_code = $3, last_error = NULL
-        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
+      `WITH settled AS (
+         UPDATE event_deliveries
+            SET status = 'DELIVERED', delivered_at = now(), next_attempt_at = NULL,
+                last_status_code = $3, last_error = NULL
+          WHERE id = $1 AND attempts = $2 AND status = 'PENDING'
+         RETURNING id, target, aggregate_key)
+       ${READY_NEXT}`,
       [delivery.id, delivery.attempts, statusCode],
     );
   }
 
   /**
-   * Records a failed attempt: PENDING again after `retryInSeconds`, or FAILED when null.
-   * Returns false when the lease was no longer this attempt's.
+   * Records a failed attempt: PENDING again after `retryInSeconds`, or FAILED when null (and
+   * the next delivery of its target and aggregate may go). Returns false when the lease was
+   * no longer this attempt's.
    */
   async recordFailed(
     delivery: ClaimedDelivery,
     failure: { statusCode: number | null; error: string },
     retryInSeconds: number | null,
   ): Promise<boolean> {
-    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
-    const rows: unknown[] = await this.dataSource.query(
+    const [row]: { settled: number }[] = await this.dataSource.query(
       `WITH failed AS (
          UPDATE event_deliveries
             SET status = CASE WHEN $5::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
                 next_attempt_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::float8) END,
                 last_status_code = $3, last_error = left($4, 500)
           WHERE id = $1 AND attempts = $2 AND status = 'PENDING'
-         RETURNING id)
-       SELECT id FROM failed`,
+         RETURNING id, target, aggregate_key, status),
+       settled AS (SELECT id, target, aggregate_key FROM failed WHERE status = 'FAILED'),
+       ${READY_NEXT_CTE}
+       SELECT (SELECT count(*) FROM failed)::int AS settled`,
       [delivery.id, delivery.attempts, failure.statusCode, failure.error, retryInSeconds],
     );
-    return rows.length === 1;
+    return row.settled === 1;
+  }
+
+  /**
+   * Readies the head of every target's queue for every aggregate that is not ready: a
+   * delivery whose predecessor settled while the dispatcher was fanning it out, so that
+   * neither saw the other. Rare; run every few seconds as a repair, from one ordered pass
+   * over the pending-order index.
+   */
+  async readyStrandedHeads(): Promise<number> {
+    const [row]: { count: string }[] = await this.dataSource.query(
+      `WITH heads AS (
+         SELECT DISTINCT ON (target, aggregate_key) id, ready
+           FROM event_deliveries WHERE status = 'PENDING'
+          ORDER BY target, aggregate_key, event_seq
+       ),
+       readied AS (
+         UPDATE event_deliveries d SET ready = true FROM heads
+          WHERE d.id = heads.id AND NOT heads.ready AND d.status = 'PENDING'
+         RETURNING 1)
+       SELECT count(*) FROM readied`,
+    );
+    return Number(row.count);
   }
 
   /**

@@ -5,6 +5,7 @@ import https from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { Webhook } from 'standardwebhooks';
 import { Env } from '../shared/config';
+import { perTargetConcurrency } from './delivery-schedule';
 
 /** What one POST to a receiver came to: its status, or why there was none. */
 export type SendOutcome = { ok: boolean; statusCode: number | null; error: string | null };
@@ -34,7 +35,9 @@ export class WebhookSender implements OnModuleDestroy {
   constructor(config: ConfigService<Env, true>) {
     this.timeoutMs = config.get('WEBHOOK_TIMEOUT_MS', { infer: true });
     const allowPrivateIPAddress = config.get('WEBHOOKS_ALLOW_PRIVATE', { infer: true });
-    const options = { keepAlive: true, maxSockets: 16, allowPrivateIPAddress };
+    // As many connections to one receiver as the relay may have sends in flight to it.
+    const maxSockets = perTargetConcurrency(config.get('OUTBOX_RELAY_CONCURRENCY', { infer: true }));
+    const options = { keepAlive: true, maxSockets, allowPrivateIPAddress };
     this.httpAgent = new RequestFilteringHttpAgent(options);
     this.httpsAgent = new RequestFilteringHttpsAgent(options);
   }

@@ -87,7 +87,7 @@ export class WebhooksRepository {
     // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await this.dataSource.query(
       `WITH queued AS (
-         UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now()
+         UPDATE event_deliveries SET status = 'PENDING', ready = true, next_attempt_at = now()
           WHERE id = $1 AND status <> 'DELIVERED' RETURNING id)
        SELECT id FROM queued`,
       [deliveryId],

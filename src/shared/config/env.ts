@@ -186,7 +186,7 @@ export class Env {
   @IsInt()
   @Min(1)
   @Max(256)
-  OUTBOX_RELAY_CONCURRENCY = 32;
+  OUTBOX_RELAY_CONCURRENCY = 64;
 
   /** Delivered events and settled deliveries older than this are purged (hourly). */
   @Transform(toInt)

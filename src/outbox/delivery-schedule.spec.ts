@@ -1,4 +1,4 @@
-import { parseRetrySchedule, retryDelaySeconds } from './retry-schedule';
+import { parseRetrySchedule, retryDelaySeconds } from './delivery-schedule';
 
 describe('the retry schedule', () => {
   const schedule = parseRetrySchedule('5, 300,1800,7200,18000,36000,36000');

@@ -20,3 +20,8 @@ export function retryDelaySeconds(
   if (delay === undefined) return null;
   return delay >= 60 ? Math.round(delay * (0.9 + 0.2 * random())) : delay;
 }
+
+/** Sends one target (a subscription or a consumer) may have in flight: a quarter of all, so a slow one holds only its own. */
+export function perTargetConcurrency(concurrency: number): number {
+  return Math.max(1, Math.floor(concurrency / 4));
+}
