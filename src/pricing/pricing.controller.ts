@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../shared/auth';
+import { AdminOnly, Public } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
 import { ApiIntIdParam, IntIdPipe, RouteLimits } from '../shared/http';
 import {
+  PreviewPriceQueryDto,
   PriceQuoteDto,
   PriceQuotesDto,
   QUOTE_BODY_LIMIT_BYTES,
@@ -30,6 +31,28 @@ export class PricingController {
     const quote = await this.pricing.quote(
       { variantId, quantity: query.quantity },
       { tier: query.tier, explain: query.explain },
+    );
+    return PriceQuoteDto.from(quote);
+  }
+
+  @Get(':variantId/preview')
+  @AdminOnly()
+  @ApiIntIdParam('variantId')
+  @ApiOperation({
+    summary: 'Preview the price of a variant at any moment, with every rule considered and why',
+    description:
+      'For staff checking a rule before it goes live: the quote of quotePrice with explain=true, at `at`. ' +
+      'Admin only, so that a scheduled sale does not show before it starts.',
+  })
+  @ApiOkResponse({ type: PriceQuoteDto })
+  @ApiProblems(400, 404)
+  async previewPrice(
+    @Param('variantId', new IntIdPipe('variantId')) variantId: number,
+    @Query() query: PreviewPriceQueryDto,
+  ): Promise<PriceQuoteDto> {
+    const quote = await this.pricing.quote(
+      { variantId, quantity: query.quantity },
+      { tier: query.tier, explain: true, at: query.at === undefined ? undefined : new Date(query.at) },
     );
     return PriceQuoteDto.from(quote);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { queryForRead } from '../shared/database';
+import { escapeLike, queryForRead } from '../shared/database';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
 
@@ -74,8 +74,4 @@ export class ProductRepository {
     );
     return rows.length > 0;
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { queryForRead } from '../shared/database';
+import { escapeLike, queryForRead } from '../shared/database';
 import { Money } from '../shared/money';
 import { Variant, VariantAttributes } from './variant.entity';
 
@@ -36,13 +36,25 @@ export class VariantRepository {
     return tx.getRepository(Variant).save(variant);
   }
 
-  findPage(productId: number | undefined, limit: number, offset: number): Promise<[Variant[], number]> {
-    return this.dataSource.getRepository(Variant).findAndCount({
-      where: productId === undefined ? {} : { productId },
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
+  /** Live variants, oldest first: of one product, and/or whose SKU starts with or product name contains `search`. */
+  findPage(
+    filter: { productId?: number; search?: string },
+    limit: number,
+    offset: number,
+  ): Promise<[Variant[], number]> {
+    const builder = this.dataSource.getRepository(Variant).createQueryBuilder('variant').orderBy('variant.id', 'ASC');
+    if (filter.productId !== undefined)
+      builder.andWhere('variant.productId = :productId', { productId: filter.productId });
+    if (filter.search !== undefined) {
+      const text = escapeLike(filter.search);
+      builder
+        .innerJoin('variant.product', 'product')
+        .andWhere(`(variant.sku ILIKE :prefix ESCAPE '\\' OR product.name ILIKE :contains ESCAPE '\\')`, {
+          prefix: `${text}%`,
+          contains: `%${text}%`,
+        });
+    }
+    return builder.take(limit).skip(offset).getManyAndCount();
   }
 
   findById(id: number): Promise<Variant | null> {

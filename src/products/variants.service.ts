@@ -45,7 +45,7 @@ export class VariantsService {
     if (query.productId !== undefined && !(await this.products.existsLive(query.productId))) {
       throw new ProductNotFoundError(query.productId);
     }
-    return this.variants.findPage(query.productId, query.limit, query.offset);
+    return this.variants.findPage({ productId: query.productId, search: query.search }, query.limit, query.offset);
   }
 
   async get(id: number): Promise<Variant> {

@@ -5,20 +5,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { components } from '../client/schema';
+import type { components } from '../../console/src/api/schema';
 import { ApiClient, expectStatus, ListeningTestApp, startListeningTestApp } from '../support/api-client';
 import { eventually } from '../support/wait';
 import { unique } from '../support/test-app';
 
 /**
  * A shopper's whole workflow, every call through the openapi-fetch client typed by the
- * committed test/client/schema.d.ts. The first test proves that file is what
+ * committed console/src/api/schema.d.ts. The first test proves that file is what
  * openapi-typescript makes of the live /docs-json, so the types cannot drift from the
  * code: a changed route fails here, and a renamed field fails `npm run build` (tsc
  * checks this file against the committed types).
  */
 
-const COMMITTED_SCHEMA = join(__dirname, '..', 'client', 'schema.d.ts');
+const COMMITTED_SCHEMA = join(__dirname, '..', '..', 'console', 'src', 'api', 'schema.d.ts');
 // The same command line as the `openapi:client` script: this test fails if they disagree.
 const OPENAPI_TYPESCRIPT_OPTIONS = ['--default-non-nullable', 'false'];
 
@@ -129,7 +129,7 @@ describe('the cart workflow through the generated client', () => {
         const differs = fresh.findIndex((text, index) => text !== old[index]);
         const line = differs === -1 ? fresh.length : differs;
         throw new Error(
-          'test/client/schema.d.ts does not match the OpenAPI document the app serves. ' +
+          'console/src/api/schema.d.ts does not match the OpenAPI document the app serves. ' +
             'Run `npm run openapi:client` and commit the result.\n' +
             `First difference, line ${line + 1}:\n  committed: ${old[line]}\n  generated: ${fresh[line]}`,
         );

@@ -222,6 +222,31 @@ describe('catalog variants', () => {
       expectProblem(response, 404, 'NOT_FOUND');
     });
 
+    it('finds variants by the start of their SKU or a part of their product name, case-insensitively', async () => {
+      const name = unique('Searchable Lamp');
+      const productId = await newProduct(t, { name });
+      const sku = uniqueSku('LAMP');
+      const bySku = await newVariant(t, { productId, sku });
+      const other = await newVariant(t, { productId });
+      await newVariant(t, { sku: uniqueSku('ELSE') });
+
+      const skuPrefix = await t.http.get(`/api/products/variants?search=${sku.slice(0, -2).toLowerCase()}`).expect(200);
+      const namePart = await t.http.get(
+        `/api/products/variants?search=${encodeURIComponent(name.slice(3).toUpperCase())}`,
+      );
+      const middleOfSku = await t.http.get(`/api/products/variants?search=${sku.slice(2)}`).expect(200);
+
+      expect(skuPrefix.body.items.map((item: { id: number }) => item.id)).toEqual([bySku.id]);
+      expect(namePart.body.items.map((item: { id: number }) => item.id)).toEqual([bySku.id, other.id]);
+      expect(middleOfSku.body.items).toEqual([]);
+    });
+
+    it('matches % and _ in a search literally', async () => {
+      const response = await t.http.get('/api/products/variants?search=%25_%25').expect(200);
+
+      expect(response.body.items).toEqual([]);
+    });
+
     it('rejects a product filter that is not an id', async () => {
       const response = await t.http.get('/api/products/variants?productId=abc');
 

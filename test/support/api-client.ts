@@ -1,10 +1,10 @@
 import { AddressInfo } from 'node:net';
 import createClient, { Client } from 'openapi-fetch';
-import type { paths } from '../client/schema';
+import type { paths } from '../../console/src/api/schema';
 import { startTestApp, TestApp } from './test-app';
 
 /**
- * A client typed by test/client/schema.d.ts, which openapi-typescript generates from the
+ * A client typed by console/src/api/schema.d.ts, which openapi-typescript generates from the
  * OpenAPI document (`npm run openapi:client`): a request or an answer that the document
  * does not describe fails to compile.
  */

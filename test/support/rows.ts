@@ -1,4 +1,4 @@
-import type { components } from '../client/schema';
+import type { components } from '../../console/src/api/schema';
 import { Customer } from './customer.factory';
 import { Harness } from './test-app';
 

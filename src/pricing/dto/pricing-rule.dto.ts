@@ -33,8 +33,8 @@ import { BooleanQuery } from './query';
 
 export const MAX_PRIORITY = 1_000_000;
 /** A date-time with a time zone (Z or an offset): a local time would mean something else on each server. */
-const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATE_TIME_MESSAGE = '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-11-27T00:00:00Z';
+export const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const DATE_TIME_MESSAGE = '$property must be an ISO 8601 date-time with a time zone, e.g. 2026-11-27T00:00:00Z';
 const EFFECT_VALUE_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
 
 /** A non-negative decimal with at most two decimals, as a string or a JSON number; its range depends on the effect type. */

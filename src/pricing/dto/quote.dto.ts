@@ -1,12 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CUSTOMER_TIERS, CustomerTier } from '../../shared/auth';
 import { IntegerQuery, IsOmittable, MAX_INT_ID } from '../../shared/http';
 import { ApiMoneyProperty, Money } from '../../shared/money';
 import { AppliedRule, CONSIDERED_REASONS, ConsideredReason, ConsideredRule } from '../price-engine';
 import { MAX_QUOTE_QUANTITY, RULE_KINDS, RuleKind } from '../rule';
 import type { PriceQuote } from '../pricing.service';
+import { DATE_TIME_MESSAGE, DATE_TIME_WITH_ZONE } from './pricing-rule.dto';
 import { BooleanQuery } from './query';
 
 export const MAX_QUOTE_LINES = 100;
@@ -33,6 +48,31 @@ export class QuotePriceQueryDto {
   @BooleanQuery()
   @IsBoolean({ message: 'explain must be true or false' })
   explain: boolean = false;
+}
+
+/** An admin's preview: the price at any moment, always with its explanation. */
+export class PreviewPriceQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_QUOTE_QUANTITY, default: 1 })
+  @IntegerQuery()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUOTE_QUANTITY)
+  quantity: number = 1;
+
+  @ApiPropertyOptional({ enum: CUSTOMER_TIERS, enumName: 'CustomerTier', default: 'STANDARD' })
+  @IsIn(CUSTOMER_TIERS)
+  tier: CustomerTier = 'STANDARD';
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'The moment to price at (a scheduled sale before it starts, say); now when left out',
+    example: '2026-11-27T12:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(DATE_TIME_WITH_ZONE, { message: DATE_TIME_MESSAGE })
+  @IsISO8601({ strict: true }, { message: DATE_TIME_MESSAGE })
+  at?: string;
 }
 
 export class QuoteLineDto {

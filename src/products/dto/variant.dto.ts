@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Matches, Max, Min, registerDecorator } from 'class-validator';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto } from '../../shared/http';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, registerDecorator } from 'class-validator';
+import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trimToUndefined } from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Variant, VariantAttributes } from '../variant.entity';
 
@@ -92,6 +93,16 @@ export class VariantListQueryDto extends PageQueryDto {
   @Min(1)
   @Max(MAX_INT_ID)
   productId?: number;
+
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description: 'Case-insensitive: variants whose SKU starts with it or whose product name contains it',
+  })
+  @IsOptional()
+  @Transform(trimToUndefined)
+  @IsString()
+  @Length(1, 100)
+  search?: string;
 }
 
 export class VariantDto {

@@ -5,3 +5,4 @@ export * from './postgres-errors';
 export * from './soft-deletable.columns';
 export * from './uuid';
 export * from './wait-for-database';
+export * from './like-pattern';

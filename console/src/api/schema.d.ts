@@ -535,6 +535,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pricing/{variantId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview the price of a variant at any moment, with every rule considered and why
+         * @description For staff checking a rule before it goes live: the quote of quotePrice with explain=true, at `at`. Admin only, so that a scheduled sale does not show before it starts.
+         */
+        get: operations["previewPrice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pricing/quotes": {
         parameters: {
             query?: never;
@@ -3284,6 +3304,8 @@ export interface operations {
                 offset?: number;
                 /** @description Only the variants of this product */
                 productId?: number;
+                /** @description Case-insensitive: variants whose SKU starts with it or whose product name contains it */
+                search?: string;
             };
             header?: never;
             path?: never;
@@ -5439,6 +5461,86 @@ export interface operations {
             };
             /** @description Invalid body, query or path value (VALIDATION_FAILED) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unexpected fault (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    previewPrice: {
+        parameters: {
+            query?: {
+                quantity?: number;
+                tier?: components["schemas"]["CustomerTier"];
+                /** @description The moment to price at (a scheduled sale before it starts, say); now when left out */
+                at?: string;
+            };
+            header?: never;
+            path: {
+                variantId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceQuoteDto"];
+                };
+            };
+            /** @description Invalid body, query or path value (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, malformed, expired or badly signed token (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
