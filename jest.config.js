@@ -1,6 +1,7 @@
-// Four projects over one ts-jest setup: `unit` (pure code beside the sources), `medium`
+// Five projects over one ts-jest setup: `unit` (pure code beside the sources), `medium`
 // (services with their real modules against the run's PostgreSQL and Redis), `e2e` (the
-// HTTP contract) and `faults` (dependencies stopped and killed, on servers of their own).
+// HTTP contract), `faults` (dependencies stopped and killed, on servers of their own) and
+// `browser` (the ops console in a real browser).
 const tsJest = {
   '^.+\\.ts$': [
     'ts-jest',
@@ -47,6 +48,11 @@ module.exports = {
     }),
     project('e2e', ['<rootDir>/test/e2e'], '\\.e2e-spec\\.ts$', { ...runDatabase, ...failOnUnhandledRejections }),
     project('faults', ['<rootDir>/test/faults'], '\\.fault-spec\\.ts$'),
+    // The ops console in Debian's chromium, driven by playwright-core, against the real app.
+    project('browser', ['<rootDir>/test/browser'], '\\.browser-spec\\.ts$', {
+      ...runDatabase,
+      ...failOnUnhandledRejections,
+    }),
   ],
   testTimeout: 60000,
 };

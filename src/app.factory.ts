@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { APP_ERRORS } from './app.errors';
 import { AppModule } from './app.module';
 import { ReservationEventPayload, StockChangedPayload, StockStatePayload } from './inventory';
+import { serveConsole } from './ops';
 import { documentWebhookEvents, webhookPayloadClasses, WebhookPayloadModels } from './outbox';
 import { PriceRulesChangedPayload } from './pricing';
 import { VariantChangedPayload } from './products';
@@ -114,6 +115,7 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   if (!env.servesApi) fastify.addHook('onRequest', answerOnlyProbes(problems));
+  if (env.servesApi && !preview) await serveConsole(fastify, env.CONSOLE_DIR);
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

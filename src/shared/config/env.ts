@@ -195,6 +195,11 @@ export class Env {
   @Max(24 * 366)
   OUTBOX_RETENTION_HOURS = 168;
 
+  /** The built ops console (`npm run build` writes it), served at /admin; relative paths are from the working directory. */
+  @IsString()
+  @MinLength(1)
+  CONSOLE_DIR = 'dist/console';
+
   /** How often the sweep expires overdue reservations whose jobs Redis lost. */
   @Transform(toInt)
   @IsInt()

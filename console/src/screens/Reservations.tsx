@@ -1,0 +1,3 @@
+export function ReservationsScreen({ reservationId }: { reservationId?: string }) {
+  return <h1>Reservations {reservationId}</h1>;
+}

@@ -1,0 +1,3 @@
+export function VariantScreen({ variantId }: { variantId: number }) {
+  return <h1>Variant {variantId}</h1>;
+}
