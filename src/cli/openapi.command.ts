@@ -17,7 +17,12 @@ export class OpenApiCommand extends OpsCommand {
     try {
       const json = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
       if (file) await writeFile(file, json);
-      else process.stdout.write(json);
+      // A pipe takes only so much at once; the process exits right after this command, so
+      // it waits until the whole document has been handed to the reader.
+      else
+        await new Promise<void>((resolve, reject) =>
+          process.stdout.write(json, (error) => (error ? reject(error) : resolve())),
+        );
     } finally {
       await app.close();
     }

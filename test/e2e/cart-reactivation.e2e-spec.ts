@@ -1,3 +1,4 @@
+import { ReservationReleasedConsumer } from '../../src/cart/reservation-released.consumer';
 import { ReservationReleasedListener } from '../../src/cart/reservation-released.listener';
 import type { ReservationReleasedEvent } from '../../src/inventory';
 import { addItem, checkout, getCart } from '../support/cart.factory';
@@ -185,13 +186,20 @@ describe('cart reactivation', () => {
     const before = (await getCart(t, customer).expect(200)).body;
     const reservation = await checkout(t, customer).expect(201);
     const listener = t.app.get(ReservationReleasedListener);
-    // The process stopping right after the cancel's commit would lose the in-process event.
+    const consumer = t.app.get(ReservationReleasedConsumer);
+    // The process stopping right after the cancel's commit would lose the in-process event,
+    // and a database blip fails the outbox delivery until its retry comes round.
     const dropped = jest.spyOn(listener, 'reactivateCart').mockResolvedValue(undefined);
+    const failed = jest.spyOn(consumer, 'reactivateCart').mockRejectedValue(new Error('connection terminated'));
     try {
       await cancelAs(t, customer, reservation.body.id).expect(200);
-      await eventually(async () => expect(dropped).toHaveBeenCalled());
+      await eventually(async () => {
+        expect(dropped).toHaveBeenCalled();
+        expect(failed).toHaveBeenCalled();
+      });
     } finally {
       dropped.mockRestore();
+      failed.mockRestore();
     }
     expect(await cartRowsOf(t, customer)).toEqual([expect.objectContaining({ id: before.id, status: 'CHECKED_OUT' })]);
 

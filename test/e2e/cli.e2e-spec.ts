@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -145,20 +146,20 @@ describe('commerce migrate:check and migrate:generate with a migration missing',
 
     expect(check.status).toBe(1);
     expect(check.stdout).toContain('Entities and migrations differ');
-    expect(check.stdout).toContain('ALTER TABLE "stock_levels" ADD "version"');
+    expect(check.stdout).toContain('CREATE TABLE "outbox_events"');
   });
 
   it('writes a migration that creates what is missing, and reverts it', () => {
-    const generate = cli.run(['migrate:generate', 'AddCartSettlement'], {}, workspace());
+    const generate = cli.run(['migrate:generate', 'AddOutbox'], {}, workspace());
 
     expect(generate.status).toBe(0);
     const [file] = readdirSync(join(workspace(), 'migrations'));
-    expect(file).toMatch(/^\d{13}-AddCartSettlement\.ts$/);
+    expect(file).toMatch(/^\d{13}-AddOutbox\.ts$/);
     const source = readFileSync(join(workspace(), 'migrations', file), 'utf8');
-    expect(source).toMatch(/export class AddCartSettlement\d{13} implements MigrationInterface/);
-    expect(source).toContain('ALTER TABLE "stock_levels" ADD "version"');
-    expect(source).toContain('ALTER TABLE "stock_levels" DROP COLUMN "version"');
-    expect(removed).toMatch(/ScarceStockControls\.js$/);
+    expect(source).toMatch(/export class AddOutbox\d{13} implements MigrationInterface/);
+    expect(source).toContain('CREATE TABLE "outbox_events"');
+    expect(source).toContain('DROP TABLE "outbox_events"');
+    expect(removed).toMatch(/OutboxAndWebhooks\.js$/);
   });
 
   it('refuses to generate in production or with a bad name', () => {
@@ -245,5 +246,19 @@ describe('commerce openapi', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('hands the whole document to a reader slower than the pipe before it exits', () => {
+    const main = join(cli.directory, 'dist', 'src', 'cli', 'main.js');
+    // A pipe holds 64 KiB; the document is more than twice that, and the reader starts late.
+    const slow = spawnSync('sh', ['-c', `"${process.execPath}" "${main}" openapi | (sleep 1; cat)`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+
+    expect(slow.status).toBe(0);
+    expect(slow.stdout.length).toBeGreaterThan(2 * 64 * 1024);
+    expect(JSON.parse(slow.stdout).paths).toHaveProperty(['/api/cart/checkout']);
   });
 });
