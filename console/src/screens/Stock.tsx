@@ -4,7 +4,7 @@ import { ProblemView } from '../components/ProblemView';
 import { Empty, Loading } from '../components/Status';
 import { useLoad } from '../hooks';
 import { href } from '../router';
-import { Pager } from './stock/Pager';
+import { Pager } from '../components/Pager';
 import { RestockList } from './stock/RestockList';
 import { StateBadge } from './stock/StateBadge';
 import { loadStockOrNone, neverStocked, type Variant } from './stock/stock-api';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { Paging } from '../../components/Paging';
+import { Pager } from '../../components/Pager';
 import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { When } from '../../components/When';
@@ -32,7 +32,7 @@ export function Webhooks() {
       {page?.items.map((webhook) => (
         <Subscription key={`${webhook.id}:${webhook.updatedAt}`} webhook={webhook} />
       ))}
-      {page && <Paging page={page} onOffset={setOffset} label="Pages of subscriptions" />}
+      {page && <Pager page={page} onOffset={setOffset} label="Pages of subscriptions" />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
-import { Paging } from '../../components/Paging';
+import { Pager } from '../../components/Pager';
 import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { When } from '../../components/When';
@@ -219,7 +219,7 @@ export function RulesTable({
           </table>
         </div>
       )}
-      {rules.data && <Paging page={rules.data} onOffset={setOffset} label="Pages of rules" />}
+      {rules.data && <Pager page={rules.data} onOffset={setOffset} label="Pages of rules" />}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { When } from './When';
+import { When } from '../../components/When';
 import { StateBadge } from './StateBadge';
 import type { CurrentFigures, StockLevel } from './stock-api';
 

@@ -4,8 +4,8 @@ import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { useCountdown, useLoad } from '../../hooks';
 import { href } from '../../router';
-import { Pager } from './Pager';
-import { When } from './When';
+import { Pager } from '../../components/Pager';
+import { When } from '../../components/When';
 
 const PAGE_SIZE = 10;
 

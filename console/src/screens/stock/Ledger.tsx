@@ -3,9 +3,9 @@ import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { useLoad } from '../../hooks';
 import { href } from '../../router';
-import { Pager } from './Pager';
+import { Pager } from '../../components/Pager';
 import { signed } from './stock-api';
-import { When } from './When';
+import { When } from '../../components/When';
 
 export const LEDGER_PAGE_SIZE = 10;
 

@@ -3,7 +3,7 @@ import { api, unwrap } from '../../api/client';
 import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { useLoad } from '../../hooks';
-import { Pager } from './Pager';
+import { Pager } from '../../components/Pager';
 import type { StockLevel } from './stock-api';
 import { VariantLink } from './VariantLink';
 
