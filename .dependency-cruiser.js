@@ -67,6 +67,15 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/[^/]+\\.ts$', '^src/shared/', '^src/[^/]+/index\\.ts$'] },
     },
     {
+      name: 'console-through-http-only',
+      comment:
+        'The ops console (console/) knows the service only through its HTTP API and the client types ' +
+        'generated from its OpenAPI document: no import of the server, tests or benchmarks.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(src|test|bench|migrations)/' },
+    },
+    {
       name: 'not-to-test',
       comment: 'Application code and migrations never import tests or benchmarks.',
       severity: 'error',

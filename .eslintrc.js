@@ -25,6 +25,13 @@ module.exports = {
   },
   overrides: [
     {
+      // The ops console: browser code, React's rules of hooks; its specs are typed by the spec project.
+      files: ['console/**/*.ts', 'console/**/*.tsx'],
+      parserOptions: { project: 'console/tsconfig.spec.json', ecmaFeatures: { jsx: true } },
+      env: { browser: true, node: false },
+      extends: ['plugin:react-hooks/recommended'],
+    },
+    {
       files: ['src/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
       rules: { 'no-console': 'off' },
     },

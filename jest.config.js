@@ -41,7 +41,8 @@ const failOnUnhandledRejections = { testEnvironment: '<rootDir>/test/support/tes
 
 module.exports = {
   projects: [
-    project('unit', ['<rootDir>/src'], '\\.spec\\.ts$', failOnUnhandledRejections),
+    // The console's logic is unit-tested beside its sources too.
+    project('unit', ['<rootDir>/src', '<rootDir>/console/src'], '\\.spec\\.ts$', failOnUnhandledRejections),
     project('medium', ['<rootDir>/test/medium'], '\\.medium-spec\\.ts$', {
       ...runDatabase,
       ...failOnUnhandledRejections,

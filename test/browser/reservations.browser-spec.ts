@@ -51,7 +51,7 @@ describe('the console: reservations', () => {
       const item = page.getByRole('row', { name: variant.sku });
       expect(await item.getByRole('cell').allInnerTexts()).toEqual([variant.sku, '3', '12.50 USD', '37.50 USD']);
       expect(await item.getByRole('link', { name: variant.sku }).getAttribute('href')).toBe(`#/stock/${variant.id}`);
-      await page.getByText(/— in [45] min \d\d s/).waitFor();
+      await page.getByText(/— in [45]:\d\d/).waitFor();
       expect(await stockOf(h.t, variant.id)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
 
       await page.getByRole('button', { name: 'Cancel', exact: true }).click();

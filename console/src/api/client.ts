@@ -25,58 +25,7 @@ const bearer: Middleware = {
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(bearer);
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** An answer of the API that is not a success: its problem+json, or what the console could tell. */
-export interface Problem {
-  status: number;
-  code: string;
-  title: string;
-  detail?: string;
-  errors?: FieldError[];
-  [member: string]: unknown;
-}
-
-export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-    this.name = 'ApiError';
-  }
-}
-
-/** The data of a call, or an ApiError carrying the problem the API answered with. */
-export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  let result: { data?: T; error?: unknown; response: Response };
-  try {
-    result = await call;
-  } catch (error) {
-    throw new ApiError({
-      status: 0,
-      code: 'UNREACHABLE',
-      title: 'The API could not be reached',
-      detail: error instanceof Error ? error.message : String(error),
-    });
-  }
-  if (result.response.ok) return result.data as T;
-  throw new ApiError(problemOf(result.error, result.response));
-}
-
-function problemOf(body: unknown, response: Response): Problem {
-  if (body && typeof body === 'object' && 'title' in body) {
-    return { status: response.status, code: 'UNKNOWN', ...(body as Partial<Problem>) } as Problem;
-  }
-  return { status: response.status, code: 'UNKNOWN', title: response.statusText || `HTTP ${response.status}` };
-}
-
-/** The message of the API for one field of the last failed request, if it named that field. */
-export function fieldError(error: unknown, field: string): string | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  return error.problem.errors?.find((candidate) => candidate.field === field || candidate.field.startsWith(`${field}.`))
-    ?.message;
-}
+export { ApiError, fieldError, unwrap, type FieldError, type Problem } from './problem';
 
 /** A fresh Idempotency-Key: one per attempt the user makes, reused by nothing. */
 export const newIdempotencyKey = (): string => crypto.randomUUID();

@@ -7,7 +7,8 @@ import { href } from '../router';
 import { Pager } from '../components/Pager';
 import { RestockList } from './stock/RestockList';
 import { StateBadge } from './stock/StateBadge';
-import { loadStockOrNone, neverStocked, type Variant } from './stock/stock-api';
+import { neverStocked } from './stock/figures';
+import { loadStockOrNone, type Variant } from './stock/stock-api';
 
 const PAGE_SIZE = 20;
 

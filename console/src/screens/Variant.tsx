@@ -6,7 +6,8 @@ import { href } from '../router';
 import { Figures, type ShownStock } from './stock/Figures';
 import { Holds } from './stock/Holds';
 import { Ledger } from './stock/Ledger';
-import { loadStock, loadVariant, neverStocked, type CurrentFigures } from './stock/stock-api';
+import { neverStocked, type CurrentFigures } from './stock/figures';
+import { loadStock, loadVariant } from './stock/stock-api';
 import { AdjustForm, SetOnHandForm, type WriteOutcome } from './stock/StockForms';
 
 export function VariantScreen({ variantId }: { variantId: number }) {

@@ -3,6 +3,7 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { ProblemView } from '../../components/ProblemView';
 import { When } from '../../components/When';
 import { useCountdown } from '../../hooks';
+import { timeLeft } from '../../time';
 import { href } from '../../router';
 
 type Reservation = Schemas['ReservationDto'];
@@ -190,16 +191,7 @@ export function ReservationCard({
 }
 
 function Countdown({ at }: { at: string }) {
-  const left = useCountdown(at);
-  if (left <= 0) {
-    return <span className="countdown hint"> — past due: reload to see it expire</span>;
-  }
-  const minutes = Math.floor(left / 60);
-  const seconds = String(left % 60).padStart(2, '0');
-  return (
-    <span className="countdown">
-      {' '}
-      — in {minutes} min {seconds} s
-    </span>
-  );
+  const left = timeLeft(useCountdown(at));
+  if (!left) return <span className="countdown hint"> — past due: reload to see it expire</span>;
+  return <span className="countdown"> — in {left}</span>;
 }

@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { When } from '../../components/When';
 import { StateBadge } from './StateBadge';
-import type { CurrentFigures, StockLevel } from './stock-api';
+import type { CurrentFigures, StockLevel } from './figures';
 
 /** What the screen knows of the stock: a full answer, or only the counters a refused write carried. */
 export type ShownStock = (StockLevel & { partial?: false }) | (CurrentFigures & { partial: true });

@@ -3,6 +3,7 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { useCountdown, useLoad } from '../../hooks';
+import { timeLeft } from '../../time';
 import { href } from '../../router';
 import { Pager } from '../../components/Pager';
 import { When } from '../../components/When';
@@ -74,18 +75,10 @@ function HoldRow({ hold }: { hold: Schemas['StockHoldDto'] }) {
 
 /** Time left until the hold's expiry, ticking; the exact instant in the tooltip. */
 function Countdown({ at }: { at: string }) {
-  const seconds = useCountdown(at);
-  if (seconds <= 0)
-    return (
-      <time dateTime={at} title={at}>
-        due now
-      </time>
-    );
-  const minutes = Math.floor(seconds / 60);
-  const rest = String(seconds % 60).padStart(2, '0');
+  const left = timeLeft(useCountdown(at));
   return (
     <time dateTime={at} title={at}>
-      in {minutes}:{rest}
+      {left ? `in ${left}` : 'due now'}
     </time>
   );
 }

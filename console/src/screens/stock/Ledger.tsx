@@ -4,7 +4,7 @@ import { Empty, Loading } from '../../components/Status';
 import { useLoad } from '../../hooks';
 import { href } from '../../router';
 import { Pager } from '../../components/Pager';
-import { signed } from './stock-api';
+import { signed } from './figures';
 import { When } from '../../components/When';
 
 export const LEDGER_PAGE_SIZE = 10;

@@ -4,7 +4,7 @@ import { ProblemView } from '../../components/ProblemView';
 import { Empty, Loading } from '../../components/Status';
 import { useLoad } from '../../hooks';
 import { Pager } from '../../components/Pager';
-import type { StockLevel } from './stock-api';
+import type { StockLevel } from './figures';
 import { VariantLink } from './VariantLink';
 
 const PAGE_SIZE = 10;

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, fieldError, newIdempotencyKey, unwrap, type Schemas } from '../../api/client';
 import { ProblemView } from '../../components/ProblemView';
 import { FieldMessage } from '../../components/Status';
-import { currentFiguresOf, entityTagOf, signed, type CurrentFigures, type StockLevel } from './stock-api';
+import { currentFiguresOf, entityTagOf, signed, type CurrentFigures, type StockLevel } from './figures';
 
 /** What the screen does with the outcome of a write: reload after a success, show the figures of a refusal. */
 export interface WriteOutcome {
