@@ -3,17 +3,7 @@ import { newProduct, newVariant } from '../support/catalog.factory';
 import { ledgerOf, line, newStockedVariant, reserve, setStock } from '../support/inventory.factory';
 import { unique } from '../support/test-app';
 import { ConsoleHarness, ConsolePage, startConsoleHarness, withScreenshotOnFailure } from './support/console';
-
-/**
- * The browser logs every answer of 4xx as a failed resource; a test filters exactly the
- * statuses it provoked, so any other error still fails it.
- */
-function unexpected(errors: string[], provoked: number[] = []): string[] {
-  return errors.filter((error) => {
-    const status = /^Failed to load resource: the server responded with a status of (\d{3}) /.exec(error)?.[1];
-    return !(status && provoked.includes(Number(status)));
-  });
-}
+import { unexpectedErrors } from './support/provoked-errors';
 
 /** A SKU no other test (nor another run of this one) uses; searchable by its prefix. */
 const newSku = (prefix: string) => unique(prefix).toUpperCase();
@@ -103,7 +93,7 @@ describe('the console: stock', () => {
       // The browser's Back comes to the same results.
       await page.goBack();
       await rowsOf(page, `Variants matching “${productName}”`).filter({ hasText: 'not stocked' }).waitFor();
-      expect(unexpected(errors)).toEqual([]);
+      expect(unexpectedErrors(errors)).toEqual([]);
     });
   });
 
@@ -150,7 +140,7 @@ describe('the console: stock', () => {
       expect((await cellsOf(ledger.nth(1))).slice(1, 3)).toEqual(['COUNT', '+10']);
       expect(await ledger.count()).toBe(2);
       await page.getByRole('navigation', { name: 'Ledger pages' }).getByText('Page 1 of 1').waitFor();
-      expect(unexpected(errors, [400])).toEqual([]);
+      expect(unexpectedErrors(errors, 400)).toEqual([]);
     });
   });
 
@@ -176,7 +166,7 @@ describe('the console: stock', () => {
 
       await pager.getByRole('button', { name: 'Previous' }).click();
       await pager.getByText('Page 1 of 2').waitFor();
-      expect(unexpected(errors)).toEqual([]);
+      expect(unexpectedErrors(errors)).toEqual([]);
     });
   });
 
@@ -225,7 +215,49 @@ describe('the console: stock', () => {
         ['COUNT', -3],
         ['RESTOCK', 5],
       ]);
-      expect(unexpected(errors, [412])).toEqual([]);
+      expect(unexpectedErrors(errors, 412)).toEqual([]);
+    });
+  });
+
+  it('shows the API’s 503 and when to retry while another session holds the stock row, and the change goes through once it is free', async () => {
+    const variant = await newStockedVariant(h.t, { onHand: 10, sku: newSku('LOCKED') });
+    const { page, errors } = await signedIn(`#/stock/${variant.id}`);
+    await withScreenshotOnFailure('a locked stock row', page, async () => {
+      await figureIs(page, 'On hand', 10);
+      const adjust = page.getByRole('form', { name: 'Adjust' });
+      await adjust.getByLabel('Delta').fill('5');
+      await adjust.getByLabel('Reason').selectOption('RESTOCK');
+
+      // A stocktake tool (another session) holds the row longer than the API's lock timeout.
+      const holder = h.t.dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT 1 FROM stock_levels WHERE variant_id = $1 FOR UPDATE', [variant.id]);
+        await adjust.getByRole('button', { name: 'Adjust' }).click();
+        const problem = adjust.getByRole('alert').filter({ hasText: 'SERVICE_UNAVAILABLE' });
+        await problem.waitFor();
+        expect(await problem.locator('.problem-title').innerText()).toBe('The service is unavailable');
+        expect(await problem.innerText()).toContain('503');
+        expect(await problem.locator('.problem-retry').innerText()).toMatch(
+          /^The API expects a retry to work in \d+ s\.$/,
+        );
+        expect(await adjust.getByLabel('Delta').inputValue()).toBe('5');
+      } finally {
+        await holder.rollbackTransaction().catch(() => undefined);
+        await holder.release();
+      }
+      expect((await ledgerOf(h.t, variant.id)).map((row) => row.reason)).toEqual(['COUNT']);
+
+      await adjust.getByRole('button', { name: 'Adjust' }).click();
+      await adjust.getByRole('status').getByText('RESTOCK +5 recorded: 15 on hand, 0 reserved.').waitFor();
+      expect(await adjust.getByRole('alert').count()).toBe(0);
+      await figureIs(page, 'On hand', 15);
+      expect((await ledgerOf(h.t, variant.id)).map((row) => [row.reason, row.delta])).toEqual([
+        ['COUNT', 10],
+        ['RESTOCK', 5],
+      ]);
+      expect(unexpectedErrors(errors, 503)).toEqual([]);
     });
   });
 
@@ -256,7 +288,7 @@ describe('the console: stock', () => {
         ['RETURN', 2],
         ['COUNT', -3],
       ]);
-      expect(unexpected(errors, [412])).toEqual([]);
+      expect(unexpectedErrors(errors, 412)).toEqual([]);
     });
   });
 
@@ -283,7 +315,7 @@ describe('the console: stock', () => {
       expect(await countdown.innerText()).toMatch(/^in \d+:\d\d$/);
       const due = new Date((await countdown.getAttribute('datetime')) ?? '').getTime();
       expect(Math.abs(due - reservation.expiresAt.getTime())).toBeLessThan(1000);
-      expect(unexpected(errors)).toEqual([]);
+      expect(unexpectedErrors(errors)).toEqual([]);
     });
   });
 
@@ -312,7 +344,7 @@ describe('the console: stock', () => {
         .getByRole('link', { name: sold.sku, exact: true })
         .click();
       await page.getByRole('heading', { level: 1, name: sold.sku }).waitFor();
-      expect(unexpected(errors)).toEqual([]);
+      expect(unexpectedErrors(errors)).toEqual([]);
     });
   });
 
@@ -334,7 +366,7 @@ describe('the console: stock', () => {
       await search(page, variant.sku);
       await rowsOf(page, `Variants matching “${variant.sku}”`).getByText('IN_STOCK').waitFor();
       expect(await fits()).toBe(true);
-      expect(unexpected(errors)).toEqual([]);
+      expect(unexpectedErrors(errors)).toEqual([]);
     });
   });
 });

@@ -1,8 +1,8 @@
 import { ApiError, fieldError, unwrap } from './problem';
 
 /** What openapi-fetch resolves to, for an answer of `status` with `body`. */
-function answer(status: number, body: unknown, statusText = '') {
-  const response = new Response(null, { status, statusText });
+function answer(status: number, body: unknown, statusText = '', headers: Record<string, string> = {}) {
+  const response = new Response(null, { status, statusText, headers });
   return response.ok ? { data: body, response } : { error: body, response };
 }
 
@@ -27,6 +27,20 @@ describe('unwrap', () => {
     const problem = await problemOf(Promise.resolve(answer(412, body)));
 
     expect(problem).toEqual({ status: 412, ...body });
+  });
+
+  it('keeps how long a dependency asks the client to wait (Retry-After in seconds)', async () => {
+    const body = { code: 'SERVICE_UNAVAILABLE', title: 'The service is unavailable' };
+
+    expect(await problemOf(Promise.resolve(answer(503, body, '', { 'retry-after': '2' })))).toEqual({
+      status: 503,
+      ...body,
+      retryAfterSeconds: 2,
+    });
+    const dated = await problemOf(
+      Promise.resolve(answer(503, body, '', { 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' })),
+    );
+    expect(dated).not.toHaveProperty('retryAfterSeconds');
   });
 
   it('names the status of an answer that is not a problem (a proxy page, an empty body)', async () => {

@@ -15,6 +15,8 @@ export interface Problem {
   title: string;
   detail?: string;
   errors?: FieldError[];
+  /** From the Retry-After header: the API expects a retry to succeed after this many seconds. */
+  retryAfterSeconds?: number;
   [member: string]: unknown;
 }
 
@@ -43,10 +45,17 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
 }
 
 function problemOf(body: unknown, response: Response): Problem {
-  if (body && typeof body === 'object' && 'title' in body) {
-    return { status: response.status, code: 'UNKNOWN', ...(body as Partial<Problem>) } as Problem;
-  }
-  return { status: response.status, code: 'UNKNOWN', title: response.statusText || `HTTP ${response.status}` };
+  const problem: Problem =
+    body && typeof body === 'object' && 'title' in body
+      ? ({ status: response.status, code: 'UNKNOWN', ...(body as Partial<Problem>) } as Problem)
+      : { status: response.status, code: 'UNKNOWN', title: response.statusText || `HTTP ${response.status}` };
+  const retryAfter = retryAfterSecondsOf(response.headers.get('retry-after'));
+  return retryAfter === undefined ? problem : { ...problem, retryAfterSeconds: retryAfter };
+}
+
+/** Retry-After in seconds; the HTTP-date form is answered by no route of this API. */
+function retryAfterSecondsOf(header: string | null): number | undefined {
+  return header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
 }
 
 /** The message of the API for one field of the last failed request, if it named that field. */

@@ -6,11 +6,21 @@ export function ProblemView({ error }: { error: unknown }) {
   const problem =
     error instanceof ApiError
       ? error.problem
-      : { status: 0, code: 'ERROR', title: 'Something went wrong', detail: String(error), errors: undefined };
+      : {
+          status: 0,
+          code: 'ERROR',
+          title: 'Something went wrong',
+          detail: String(error),
+          errors: undefined,
+          retryAfterSeconds: undefined,
+        };
   return (
     <div className="problem" role="alert">
       <strong className="problem-title">{problem.title}</strong>
       {problem.detail && <p className="problem-detail">{problem.detail}</p>}
+      {problem.retryAfterSeconds !== undefined && (
+        <p className="problem-retry">The API expects a retry to work in {problem.retryAfterSeconds} s.</p>
+      )}
       {problem.errors && problem.errors.length > 0 && (
         <ul className="problem-errors">
           {problem.errors.map((fieldError) => (

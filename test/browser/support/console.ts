@@ -40,6 +40,8 @@ export interface ConsoleHarness {
   context: BrowserContext;
   /** A new page (a tab) whose console errors and uncaught exceptions are collected. */
   newPage(options?: { width?: number; height?: number }): Promise<ConsolePage>;
+  /** Stops the app under the open pages, as a crash or a deploy would; close() then leaves it be. */
+  stopApp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,9 +75,12 @@ export async function startConsoleHarness(overrides: Record<string, string> = {}
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
+  let appStopped: Promise<void> | undefined;
+  const stopApp = () => (appStopped ??= t.close());
   return {
     t,
     context,
+    stopApp,
     newPage: async ({ width = 1280, height = 900 } = {}) => {
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
@@ -99,7 +104,7 @@ export async function startConsoleHarness(overrides: Record<string, string> = {}
     close: async () => {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
-      await t.close();
+      await stopApp();
     },
   };
 }

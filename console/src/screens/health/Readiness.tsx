@@ -2,30 +2,14 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { ProblemView } from '../../components/ProblemView';
 import { Loading } from '../../components/Status';
 import { useLoad } from '../../hooks';
+import { readinessReportOf, type ReadinessReport } from './readiness-report';
 
-interface Check {
-  status: string;
-  [detail: string]: unknown;
-}
-
-interface Report {
-  httpStatus: number;
-  status?: string;
-  details: Record<string, Check>;
-}
-
-function isReport(body: unknown): body is Omit<Report, 'httpStatus'> {
-  return typeof body === 'object' && body !== null && typeof (body as { details?: unknown }).details === 'object';
-}
-
-/** The readiness check answers 503 with the same report when a dependency is down: that is a report, not an error. */
-async function loadReadiness(): Promise<Report> {
+/** The readiness answer: a 503 that names the dependencies down is a report too, not an error. */
+async function loadReadiness(): Promise<ReadinessReport> {
   const call = api.GET('/health/ready');
   const result = await call.catch(() => undefined);
-  const body: unknown = result?.data ?? result?.error;
-  if (result && (result.response.ok || result.response.status === 503) && isReport(body)) {
-    return { ...body, httpStatus: result.response.status };
-  }
+  const report = result && readinessReportOf(result.response.status, result.data ?? result.error);
+  if (report) return report;
   await unwrap(call);
   throw new ApiError({
     status: result?.response.status ?? 0,
@@ -54,7 +38,7 @@ export function Readiness() {
       <ProblemView error={readiness.error} />
       {report && (
         <ul className="checks-list" aria-label="Dependencies">
-          {Object.entries(report.details).map(([name, check]) => {
+          {Object.entries(report.checks).map(([name, check]) => {
             const { status, ...more } = check;
             const extra = Object.entries(more).map(([key, value]) => `${key}: ${String(value)}`);
             return (
