@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { session } from './api/client';
 import { href, useRoute } from './router';
 import { HealthScreen } from './screens/Health';
@@ -16,10 +16,14 @@ const SECTIONS = [
 ] as const;
 
 export function App() {
-  const [signedIn, setSignedIn] = useState(session.token() !== null);
+  const [sessionState, setSessionState] = useState<'in' | 'out' | 'ended'>(session.token() ? 'in' : 'out');
   const [section = 'stock', ...params] = useRoute();
+  // A refused token mid-work ends the session; the screen (the hash) stays for after sign-in.
+  useEffect(() => session.onEnded(() => setSessionState((state) => (state === 'in' ? 'ended' : state))), []);
 
-  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  if (sessionState !== 'in') {
+    return <SignIn ended={sessionState === 'ended'} onSignedIn={() => setSessionState('in')} />;
+  }
   return (
     <>
       <header className="top">
@@ -36,7 +40,7 @@ export function App() {
           className="link"
           onClick={() => {
             session.signOut();
-            setSignedIn(false);
+            setSessionState('out');
           }}
         >
           Sign out

@@ -6,7 +6,7 @@ import { ProblemView } from './components/ProblemView';
  * Pasting a token signs in for this tab. The token is tried on an admin route first: a
  * customer's token is told it is not an admin's, and is not kept.
  */
-export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+export function SignIn({ ended, onSignedIn }: { ended: boolean; onSignedIn: () => void }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>();
   const [checking, setChecking] = useState(false);
@@ -42,6 +42,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <main className="sign-in">
       <h1>Commerce console</h1>
+      {ended && !error && (
+        <p className="notice" role="status">
+          Your session ended: the API no longer accepts the token (it expired, or the secret changed). Sign in again to
+          go on where you were.
+        </p>
+      )}
       <form onSubmit={(event) => void submit(event)} aria-label="Sign in">
         <label htmlFor="token">Admin token</label>
         <textarea

@@ -1,4 +1,6 @@
+import { TokenService } from '../../src/shared/auth';
 import { ConsoleHarness, startConsoleHarness, withScreenshotOnFailure } from './support/console';
+import { unexpectedErrors } from './support/provoked-errors';
 
 describe('the console: signing in', () => {
   let h: ConsoleHarness;
@@ -40,6 +42,30 @@ describe('the console: signing in', () => {
       expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
       // The 403 the check answered is logged by the browser as a failed request: nothing else.
       expect(errors.filter((error) => !error.includes('403'))).toEqual([]);
+    });
+  });
+
+  it('sends a tab whose token expires back to sign-in, says why, and returns to the screen it was on', async () => {
+    const shortLived = h.t.app.get(TokenService).issue({ sub: 'ops-shift', admin: true, expiresInSeconds: 2 });
+    const { page, errors, open, signIn } = await h.newPage();
+    await withScreenshotOnFailure('a token that expires', page, async () => {
+      await open('#/pricing');
+      await signIn(shortLived);
+      await page.getByRole('heading', { name: 'Pricing', level: 1 }).waitFor();
+
+      // A JWT's expiry counts in whole seconds: past it, the next call is refused.
+      await page.waitForTimeout(3_100);
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Health' }).click();
+
+      await page
+        .getByRole('status')
+        .getByText(/^Your session ended: the API no longer accepts the token/)
+        .waitFor();
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
+      await signIn(h.t.admin);
+      await page.getByRole('heading', { name: 'Health', level: 1 }).waitFor();
+      expect(unexpectedErrors(errors, 401)).toEqual([]);
     });
   });
 

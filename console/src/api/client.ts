@@ -6,11 +6,21 @@ export type Schemas = components['schemas'];
 
 const TOKEN_KEY = 'commerce-console-token';
 
+const endedListeners = new Set<() => void>();
+
 /** The bearer token of this browser tab: session storage, so it goes with the tab. */
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
   signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  /**
+   * Calls `listener` whenever the API refuses the tab's token (it expired, or was signed with
+   * another secret); the token is dropped first. Returns the unsubscribe.
+   */
+  onEnded: (listener: () => void): (() => void) => {
+    endedListeners.add(listener);
+    return () => endedListeners.delete(listener);
+  },
 };
 
 const bearer: Middleware = {
@@ -18,6 +28,13 @@ const bearer: Middleware = {
     const token = session.token();
     if (token) request.headers.set('authorization', `Bearer ${token}`);
     return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has('authorization')) {
+      session.signOut();
+      for (const listener of endedListeners) listener();
+    }
+    return response;
   },
 };
 
