@@ -181,6 +181,26 @@ describe('the console: pricing', () => {
     });
   });
 
+  it('asks the API again when the same filters are applied again, and shows a rule added elsewhere meanwhile', async () => {
+    const { productId } = await newCatalog(h.t);
+    const scope = { type: 'PRODUCT', id: productId };
+    const first = (await createRule(h.t, ruleBody(scope, { name: unique('Morning') }))).name as string;
+    const tab = await h.newPage();
+    const { page, errors } = tab;
+    await withScreenshotOnFailure('applies the same filters again', page, async () => {
+      await openPricing(tab);
+      await showRulesOfProduct(page, productId);
+      await ruleRow(page, first).waitFor();
+
+      // A colleague adds a rule through the API while this table is open.
+      const second = (await createRule(h.t, ruleBody(scope, { name: unique('Afternoon') }))).name as string;
+      await page.getByRole('form', { name: 'Filter the rules' }).getByRole('button', { name: 'Apply filters' }).click();
+      await ruleRow(page, second).waitFor();
+      await ruleRow(page, first).waitFor();
+      expect(unexpectedErrors(errors)).toEqual([]);
+    });
+  });
+
   it('edits a rule in the same form, filled in', async () => {
     const { productId } = await newCatalog(h.t);
     const rule = await createRule(

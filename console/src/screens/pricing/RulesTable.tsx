@@ -66,7 +66,8 @@ export function RulesTable({
   function apply(event: FormEvent) {
     event.preventDefault();
     setOffset(0);
-    setFilters(draft);
+    // A copy, so that applying the same filters again asks the API again.
+    setFilters({ ...draft });
   }
 
   async function deactivate(rule: Rule) {
@@ -143,7 +144,7 @@ export function RulesTable({
           className="link"
           onClick={() => {
             setDraft(NO_FILTERS);
-            setFilters(NO_FILTERS);
+            setFilters({ ...NO_FILTERS });
             setOffset(0);
           }}
         >
