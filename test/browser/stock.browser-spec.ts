@@ -79,6 +79,11 @@ describe('the console: stock', () => {
       const nothing = unique('no-such-thing');
       await search(page, nothing);
       await page.getByText(`No variant matches “${nothing}”.`).waitFor();
+      // Added elsewhere meanwhile: the same search again asks the API again.
+      const laterProduct = await newProduct(h.t, { name: nothing });
+      const later = await newStockedVariant(h.t, { onHand: 1, productId: laterProduct, sku: newSku('LATER') });
+      await search(page, nothing);
+      await page.getByRole('link', { name: later.sku, exact: true }).waitFor();
 
       // Back to the name's results, then into the variant.
       await search(page, productName);

@@ -50,12 +50,7 @@ export function StockScreen() {
         </p>
       </form>
       {search.term && (
-        <SearchResults
-          key={search.term}
-          term={search.term}
-          offset={search.offset}
-          onOffset={(offset) => show({ ...search, offset })}
-        />
+        <SearchResults key={search.term} search={search} onOffset={(offset) => show({ ...search, offset })} />
       )}
       <div className="grid">
         <RestockList state="OUT_OF_STOCK" title="Out of stock" empty="Nothing is out of stock." />
@@ -65,18 +60,18 @@ export function StockScreen() {
   );
 }
 
+/** The variants a search found; searching again for the same term asks the API again (a new `search`). */
 function SearchResults({
-  term,
-  offset,
+  search,
   onOffset,
 }: {
-  term: string;
-  offset: number;
+  search: { term: string; offset: number };
   onOffset: (offset: number) => void;
 }) {
+  const { term, offset } = search;
   const found = useLoad(
     () => unwrap(api.GET('/api/products/variants', { params: { query: { search: term, limit: PAGE_SIZE, offset } } })),
-    [term, offset],
+    [search],
   );
   return (
     <section aria-labelledby="search-results-title">
