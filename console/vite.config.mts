@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
 
-// Built into dist/console, which the API serves at /admin (same origin: no CORS).
+// Built into dist/console, which the API serves at /admin (same origin: no CORS). The
+// build:console script sets NODE_ENV=production: an inherited one (a test run's, a developer's)
+// would make Vite bundle React's development build.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/admin/',

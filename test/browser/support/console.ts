@@ -25,12 +25,7 @@ const CHROMIUM_FLAGS = [
 /** The console as `npm run build` leaves it; built here when a test runs from a clone not yet built. */
 export function ensureConsoleBuilt(): string {
   if (!existsSync(join(CONSOLE_DIR, 'index.html'))) {
-    // The test run's NODE_ENV=test would make Vite bundle React's development build.
-    execFileSync('npm', ['run', 'build:console'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    execFileSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: 'inherit' });
   }
   return CONSOLE_DIR;
 }
