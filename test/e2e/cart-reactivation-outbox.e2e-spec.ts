@@ -67,8 +67,11 @@ describe('cart reactivation through the outbox', () => {
       await locker.release();
     }
 
-    await eventually(async () => expect((await cartRowsOf(t, customer))[0].status).toBe('ACTIVE'), 5_000);
-    expect(await reactivationOf(reservation.id)).toMatchObject({ status: 'DELIVERED' });
+    // The consumer commits the cart first and settles its delivery just after: wait for both.
+    await eventually(async () => {
+      expect((await cartRowsOf(t, customer))[0].status).toBe('ACTIVE');
+      expect(await reactivationOf(reservation.id)).toMatchObject({ status: 'DELIVERED' });
+    }, 5_000);
   });
 
   it('delivers the release of a reservation that is not a checkout without touching any cart', async () => {
