@@ -55,7 +55,8 @@ function problemOf(body: unknown, response: Response): Problem {
 
 /** Retry-After in seconds; the HTTP-date form is answered by no route of this API. */
 function retryAfterSecondsOf(header: string | null): number | undefined {
-  return header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
+  const value = header?.trim() ?? '';
+  return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /** The message of the API for one field of the last failed request, if it named that field. */

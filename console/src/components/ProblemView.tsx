@@ -1,19 +1,12 @@
-import { ApiError } from '../api/client';
+import { ApiError, type Problem } from '../api/client';
 
 /** An error as the API explained it: title, detail, code and every field error. */
 export function ProblemView({ error }: { error: unknown }) {
   if (!error) return null;
-  const problem =
+  const problem: Problem =
     error instanceof ApiError
       ? error.problem
-      : {
-          status: 0,
-          code: 'ERROR',
-          title: 'Something went wrong',
-          detail: String(error),
-          errors: undefined,
-          retryAfterSeconds: undefined,
-        };
+      : { status: 0, code: 'ERROR', title: 'Something went wrong', detail: String(error) };
   return (
     <div className="problem" role="alert">
       <strong className="problem-title">{problem.title}</strong>
