@@ -22,6 +22,9 @@ import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
 import { ErrorsModule } from './shared/errors';
 import { bullConnectionOptions } from './shared/queue';
 
+/** What load balancers, orchestrators and Prometheus call, many times a minute. */
+const UNLOGGED_ROUTES = ['health', 'health/ready', 'metrics'];
+
 @Module({})
 export class AppModule {
   /** The whole application, configured from an already validated environment. */
@@ -35,18 +38,18 @@ export class AppModule {
         LoggerModule.forRoot({
           // Nest 11's named wildcard; nestjs-pino's default '*' makes Nest warn at every start.
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          // Probes and scrapes are not logged: they skip the request logger altogether.
+          exclude: UNLOGGED_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
           pinoHttp: [
             {
               level: env.LOG_LEVEL,
               // Fastify has assigned the id already (see app.factory); pino-http reuses it.
               genReqId: (request: IncomingMessage) => String((request as { id?: unknown }).id ?? randomUUID()),
               redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-              autoLogging: {
-                ignore: (request) =>
-                  (request.url?.startsWith('/health') || request.url?.startsWith('/metrics')) ?? false,
-              },
-              // The caller and the problem code, known only once the answer is sent.
-              customProps: (request) => ({ ...outcomeOf(request) }),
+              // The caller and the problem code, known only once the answer is sent. Added to
+              // the line itself: pino-http's customProps would build two child loggers per request.
+              customSuccessObject: (request, _response, line: object) => ({ ...line, ...outcomeOf(request) }),
+              customErrorObject: (request, _response, _error, line: object) => ({ ...line, ...outcomeOf(request) }),
               // 503 is a dependency away or a lock wait run out, answered as designed: not a bug.
               customLogLevel: (_request, response, error) =>
                 response.statusCode === 503

@@ -137,23 +137,37 @@ export class CartRepository {
    * a newer one. Idempotent; returns whether this call reactivated it.
    */
   async reactivate(cartId: string, reservationId: string): Promise<boolean> {
+    return (await this.reactivateMany([{ cartId, reservationId }])) > 0;
+  }
+
+  /**
+   * `reactivate` for many carts in one statement (reservations tend to be released in
+   * batches); returns how many it reactivated. Should a customer open a new cart while
+   * it runs, the carts are taken one by one, so that customer's alone stays checked out.
+   */
+  async reactivateMany(carts: readonly { cartId: string; reservationId: string }[]): Promise<number> {
+    if (carts.length === 0) return 0;
     try {
       const [, affected]: [unknown, number] = await this.dataSource.query(
         `UPDATE carts c
             SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL, settled_at = NULL,
                 version = c.version + 1, updated_at = now()
-          WHERE c.id = $1 AND c.status = 'CHECKED_OUT' AND c.reservation_id = $2
+           FROM unnest($1::uuid[], $2::uuid[]) AS released(cart_id, reservation_id)
+          WHERE c.id = released.cart_id AND c.status = 'CHECKED_OUT' AND c.reservation_id = released.reservation_id
             AND NOT EXISTS (
               SELECT 1 FROM carts n
                WHERE n.customer_id = c.customer_id AND (n.status = 'ACTIVE' OR n.created_at > c.created_at)
             )`,
-        [cartId, reservationId],
+        [carts.map((cart) => cart.cartId), carts.map((cart) => cart.reservationId)],
       );
-      return affected > 0;
+      return affected;
     } catch (error) {
       // A new cart was opened between the check and the write: the customer keeps that one.
-      if (isUniqueViolation(error, 'UQ_carts_active_customer')) return false;
-      throw error;
+      if (!isUniqueViolation(error, 'UQ_carts_active_customer')) throw error;
+      if (carts.length === 1) return 0;
+      let reactivated = 0;
+      for (const cart of carts) reactivated += await this.reactivateMany([cart]);
+      return reactivated;
     }
   }
 

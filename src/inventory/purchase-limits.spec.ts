@@ -1,5 +1,5 @@
 import { purchaseLimitBreaches } from './purchase-limits';
-import { CustomerExposure } from './reservation.repository';
+import { CustomerExposure } from './customer-exposure';
 
 const exposure = (
   limited: [number, { maxPerOrder: number | null; maxPerCustomer: number | null; alreadyHeld: number }][],

@@ -1,5 +1,5 @@
 import { LimitedLine } from './inventory.errors';
-import { CustomerExposure } from './reservation.repository';
+import { CustomerExposure } from './customer-exposure';
 
 export interface RequestedUnits {
   variantId: number;

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryForRead } from '../shared/database';
 import { Money } from '../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
+import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
 import { StockFigures } from './stock.repository';
 
 export interface ReservationItemView {
@@ -59,14 +60,6 @@ export interface ClosedReservations {
   stock: StockFigures[];
 }
 
-/** What one customer holds or bought of some variants, and the limits of those variants. */
-export interface CustomerExposure {
-  /** The customer's ACTIVE reservations that have not run out. */
-  activeHolds: number;
-  /** The lines' variants that have a purchase limit; others are absent. */
-  limited: Map<number, { maxPerOrder: number | null; maxPerCustomer: number | null; alreadyHeld: number }>;
-}
-
 /** The status fields the expiry job decides on. */
 export type ReservationStatusRow = Pick<Reservation, 'status' | 'expiresAt' | 'extendedCount'>;
 
@@ -80,7 +73,15 @@ const CUSTOMER_RESERVATIONS_LOCK = 7301;
  * prices (minor); $11 the longest hold (seconds) extensions may reach. Exported for the benchmark's PostgreSQL-only checkout, so that it
  * measures the very statement the app runs.
  */
-export const INSERT_RESERVATION_SQL = `WITH reservation AS (
+export const INSERT_RESERVATION_SQL = reservationInsertSql();
+
+/**
+ * The reservation statement, with `alongside` CTEs of the caller (such as the transaction's
+ * outbox events) written by the same statement; `from` names a CTE of one row the final
+ * SELECT must read for them to run.
+ */
+function reservationInsertSql(alongside?: { ctes: string; from: string }): string {
+  return `WITH reservation AS (
      INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at, max_expires_at)
      VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6), now() + make_interval(secs => $11))
      RETURNING expires_at, max_expires_at, created_at
@@ -101,8 +102,12 @@ export const INSERT_RESERVATION_SQL = `WITH reservation AS (
    ledger AS (
      INSERT INTO stock_movements (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id)
      SELECT variant_id, 'RESERVE', 0, quantity, on_hand, reserved, $1 FROM updated ORDER BY variant_id
-   )
-   SELECT expires_at, max_expires_at, created_at FROM reservation`;
+   )${alongside ? `, ${alongside.ctes}` : ''}
+   SELECT expires_at, max_expires_at, created_at FROM reservation${alongside ? ` CROSS JOIN ${alongside.from}` : ''}`;
+}
+
+/** The first parameter number free after the reservation statement's own. */
+export const RESERVATION_INSERT_PARAMETERS = 11;
 
 /** The status a closing transition aims at; an overdue reservation becomes EXPIRED whatever is asked. */
 type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
@@ -118,14 +123,19 @@ type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
 export class ReservationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows. */
+  /**
+   * Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows,
+   * in one statement that also runs the `alongside` CTEs (their parameters are numbered
+   * after the reservation's own RESERVATION_INSERT_PARAMETERS).
+   */
   async insert(
     tx: EntityManager,
     reservation: NewReservation,
+    alongside?: { ctes: string; from: string; parameters: unknown[] },
   ): Promise<{ expiresAt: Date; maxExpiresAt: Date; createdAt: Date }> {
     const { lines } = reservation;
     const rows: { expires_at: Date; max_expires_at: Date; created_at: Date }[] = await tx.query(
-      INSERT_RESERVATION_SQL,
+      alongside ? reservationInsertSql(alongside) : INSERT_RESERVATION_SQL,
       [
         reservation.id,
         reservation.ownerId,
@@ -138,6 +148,7 @@ export class ReservationRepository {
         lines.map((line) => line.quantity),
         lines.map((line) => line.unitPrice.minor),
         Math.max(reservation.maxHoldSeconds, reservation.ttlSeconds),
+        ...(alongside?.parameters ?? []),
       ],
     );
     return { expiresAt: rows[0].expires_at, maxExpiresAt: rows[0].max_expires_at, createdAt: rows[0].created_at };
@@ -155,27 +166,15 @@ export class ReservationRepository {
   /**
    * The customer's live holds, and for each of the variants that has a purchase limit
    * the units the customer holds (ACTIVE, not run out) or bought (CONFIRMED) within the
-   * variant's window. One statement: one snapshot (in `tx` after `lockCustomer`, one that
-   * sees the customer's last committed reservation).
+   * variant's window, without locks: for a cart edit, which reserves nothing (a reserve
+   * reads the same with its stock lock).
    */
-  async customerExposure(
-    tx: EntityManager | undefined,
-    ownerId: string,
-    variantIds: readonly number[],
-  ): Promise<CustomerExposure> {
+  async customerExposure(ownerId: string, variantIds: readonly number[]): Promise<CustomerExposure> {
     const rows: { active_holds: number; limited: { v: number; o: number | null; c: number | null; u: number }[] }[] =
-      await (tx ?? this.dataSource.manager).query(
-        `SELECT (SELECT count(*) FROM reservations
-                  WHERE owner_id = $1 AND status = 'ACTIVE' AND expires_at > now())::int AS active_holds,
+      await this.dataSource.query(
+        `SELECT ${activeHoldsSql('$1')} AS active_holds,
                 COALESCE(json_agg(json_build_object(
-                  'v', s.variant_id, 'o', s.max_per_order, 'c', s.max_per_customer,
-                  'u', CASE WHEN s.max_per_customer IS NULL THEN 0 ELSE (
-                         SELECT COALESCE(SUM(i.quantity), 0)
-                           FROM reservations r JOIN reservation_items i ON i.reservation_id = r.id
-                          WHERE r.owner_id = $1 AND i.variant_id = s.variant_id
-                            AND (r.status = 'CONFIRMED' OR (r.status = 'ACTIVE' AND r.expires_at > now()))
-                            AND (s.limit_window_seconds IS NULL
-                                 OR r.created_at > now() - make_interval(secs => s.limit_window_seconds))) END
+                  'v', s.variant_id, 'o', s.max_per_order, 'c', s.max_per_customer, 'u', ${alreadyHeldSql('$1', 's')}
                 )) FILTER (WHERE s.variant_id IS NOT NULL), '[]') AS limited
            FROM stock_levels s
           WHERE s.variant_id = ANY($2::int[]) AND (s.max_per_order IS NOT NULL OR s.max_per_customer IS NOT NULL)`,
@@ -292,9 +291,12 @@ export class ReservationRepository {
          WINDOW later AS (PARTITION BY i.variant_id ORDER BY i.reservation_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
          ORDER BY i.variant_id, i.reservation_id
        )
-       -- The stock figures ride on every row: the caller compares them with the rows it locked.
-       SELECT c.*, (SELECT json_agg(json_build_object('variantId', variant_id, 'onHand', on_hand, 'reserved', reserved))
-                      FROM updated) AS stock
+       -- The stock figures ride on the first row only (a batch's would be parsed once per
+       -- reservation otherwise): the caller compares them with the rows it locked.
+       SELECT c.*,
+              CASE WHEN row_number() OVER () = 1 THEN
+                (SELECT json_agg(json_build_object('variantId', variant_id, 'onHand', on_hand, 'reserved', reserved))
+                   FROM updated) END AS stock
          FROM closed c`,
       [ids, target, onlyOverdue, actor],
     );

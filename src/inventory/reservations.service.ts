@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
 import { OutboxService } from '../outbox';
@@ -25,9 +26,11 @@ import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from '.
 import {
   ClosedReservation,
   ClosedReservations,
+  RESERVATION_INSERT_PARAMETERS,
   ReservationRepository,
   ReservationView,
 } from './reservation.repository';
+import { CustomerExposure } from './customer-exposure';
 import { mergeReserveLines, ReserveLine } from './reserve-lines';
 import { StockStateCause } from './stock-state';
 import { StockStateRecorder } from './stock-state-recorder';
@@ -54,15 +57,40 @@ const CAUSE_OF_CLOSING: Record<Exclude<ReservationStatus, 'ACTIVE'>, StockStateC
   EXPIRED: 'EXPIRE',
 };
 
+/** When a reservation's hold starts and ends. */
+type ReservationTimes = Pick<ReservationView, 'createdAt' | 'expiresAt' | 'maxExpiresAt'>;
+
+/**
+ * The times the reservation statement gives a reservation created in a transaction that
+ * started at `startedAt` (its `now()`): known before the statement runs, so that its
+ * `reservation.created` event can be written by that same statement. Whole seconds added
+ * to the database's time, read at millisecond precision, equal the row's as read back.
+ */
+function reservationTimes(startedAt: Date | null, ttlSeconds: number, maxHoldSeconds: number): ReservationTimes {
+  const createdAt = startedAt ?? new Date();
+  return {
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + ttlSeconds * 1000),
+    maxExpiresAt: new Date(createdAt.getTime() + Math.max(maxHoldSeconds, ttlSeconds) * 1000),
+  };
+}
+
 /** Overdue reservations one checkout releases at most; more are left to the sweep. */
 const OVERDUE_RELEASE_LIMIT = 50;
 const SWEEP_BATCH_SIZE = 500;
+/** Enough for the reservations of a sale falling due together. */
+const CLOSED_HERE_REMEMBERED = 20_000;
 
 @Injectable()
 export class ReservationsService {
   private readonly logger = new Logger(ReservationsService.name);
   /** The overdue drain under way in this process, if any. */
   private drain?: Promise<number>;
+  /**
+   * Reservations this process closed lately: a closed reservation never becomes ACTIVE
+   * again, so the expiry jobs of those a drain released have nothing to read.
+   */
+  private readonly closedHere = new LRUCache<string, true>({ max: CLOSED_HERE_REMEMBERED });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -76,20 +104,21 @@ export class ReservationsService {
   ) {}
 
   /**
-   * Reserves every line or none, inside the caller's transaction `tx`. First serializes
-   * the customer's reservations and checks their holds and purchase limits; then locks
-   * the stock rows of the lines (and of overdue reservations holding them, which it
-   * releases first) in one ascending pass, checks every line and fails with all short
-   * lines at once. The expiry job and the events follow the caller's commit.
+   * Reserves every line or none, inside the caller's transaction `tx`, in three round
+   * trips: it serializes the customer's reservations (their lock); then locks the stock
+   * rows of the lines (and of overdue reservations holding them, which it releases first)
+   * in one ascending pass that also reads the customer's holds and purchase limits; checks
+   * them and every line, failing with all short lines at once; and writes the reservation,
+   * its ledger rows and the transaction's events in one statement. The expiry job and the
+   * in-process events follow the caller's commit.
    */
   async reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
     const lines = mergeReserveLines(request.lines);
     const variantIds = lines.map((line) => line.variantId);
 
     await this.reservations.lockCustomer(tx, request.ownerId);
-    await this.assertCustomerMayReserve(tx, request.ownerId, lines);
-
-    const locks = await this.stock.lockForReserve(tx, variantIds, OVERDUE_RELEASE_LIMIT);
+    const locks = await this.stock.lockForReserve(tx, request.ownerId, variantIds, OVERDUE_RELEASE_LIMIT);
+    if (locks.exposure) this.assertCustomerMayReserve(locks.exposure, lines);
     const released = await this.reservations.expire(tx, locks.overdueIds);
     // Releasing moved the counters the lock read: read them again (the rows stay locked).
     const levels = released.closed.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
@@ -107,43 +136,43 @@ export class ReservationsService {
     const currency = this.config.get('CURRENCY', { infer: true });
     const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
     const ownerRef = request.ownerRef ?? null;
-    const { expiresAt, maxExpiresAt, createdAt } = await this.reservations.insert(tx, {
-      id,
-      ownerId: request.ownerId,
-      ownerRef,
-      currency,
-      total,
-      ttlSeconds: this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
-      maxHoldSeconds: this.config.get('RESERVATION_MAX_HOLD_SECONDS', { infer: true }),
-      lines,
-    });
+    const ttlSeconds = this.config.get('RESERVATION_TTL_SECONDS', { infer: true });
+    const maxHoldSeconds = this.config.get('RESERVATION_MAX_HOLD_SECONDS', { infer: true });
     const reservedFigures = lines.map((line) => {
       const level = levels.get(line.variantId)!;
       return { variantId: line.variantId, onHand: level.onHand, reserved: level.reserved + line.quantity };
     });
-    await this.stockStates.record(tx, locks.levels.values(), [
+    const stockOutcome = this.stockStates.outcomeOf(locks.levels.values(), [
       { figures: released.stock, cause: 'EXPIRE' },
       { figures: reservedFigures, cause: 'RESERVE' },
     ]);
-
-    const reservation: ReservationView = {
+    const created = (times: ReservationTimes): ReservationView => ({
       id,
       ownerId: request.ownerId,
       ownerRef,
       status: 'ACTIVE',
       currency,
       total,
-      expiresAt,
-      maxExpiresAt,
+      ...times,
       extendedCount: 0,
-      createdAt,
       closedAt: null,
       items: lines.map((line) => ({ ...line, lineTotal: line.unitPrice.times(line.quantity) })),
-    };
-    await this.outbox.publish(tx, [reservationCreatedEvent(reservation), ...reservationClosedEvents(released.closed)]);
+    });
+    const events = this.outbox.recordWithin(
+      tx,
+      [...stockOutcome.events, reservationCreatedEvent(created(reservationTimes(locks.startedAt, ttlSeconds, maxHoldSeconds)))],
+      RESERVATION_INSERT_PARAMETERS + 1,
+    );
+    const times = await this.reservations.insert(
+      tx,
+      { id, ownerId: request.ownerId, ownerRef, currency, total, ttlSeconds, maxHoldSeconds, lines },
+      events ? { ctes: events.ctes, from: events.wake, parameters: events.parameters } : undefined,
+    );
+    await this.stockStates.recordChanges(tx, stockOutcome.changes);
+    const reservation = created(times);
 
     afterCommit(tx, () => {
-      void this.expiryQueue.scheduleExpiry(id, expiresAt, 0);
+      void this.expiryQueue.scheduleExpiry(id, reservation.expiresAt, 0);
       this.events.emit(ReservationEvents.Created, {
         reservationId: id,
         ownerId: request.ownerId,
@@ -160,12 +189,7 @@ export class ReservationsService {
    * its variant. Read after `lockCustomer`, so the customer's other checkouts are either
    * committed and counted, or waiting.
    */
-  private async assertCustomerMayReserve(tx: EntityManager, ownerId: string, lines: RequestedUnits[]): Promise<void> {
-    const exposure = await this.reservations.customerExposure(
-      tx,
-      ownerId,
-      lines.map((line) => line.variantId),
-    );
+  private assertCustomerMayReserve(exposure: CustomerExposure, lines: RequestedUnits[]): void {
     const maxHolds = this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
     if (exposure.activeHolds >= maxHolds) throw new TooManyHoldsError(maxHolds);
     const breaches = purchaseLimitBreaches(lines, exposure);
@@ -179,7 +203,6 @@ export class ReservationsService {
    */
   async assertWithinPurchaseLimits(ownerId: string, lines: RequestedUnits[]): Promise<void> {
     const exposure = await this.reservations.customerExposure(
-      undefined,
       ownerId,
       lines.map((line) => line.variantId),
     );
@@ -275,12 +298,16 @@ export class ReservationsService {
    * others then find theirs released already, at the cost of one read.
    */
   async expire(id: string, extendedCount = 0): Promise<boolean> {
+    // A drain under way releases it most likely; its jobs then wait for it, not for a read.
+    if (this.drain) await this.drain.catch(() => undefined);
+    if (this.closedHere.has(id)) return true;
     let current = await this.reservations.findStatus(id);
     const due = current?.status === 'ACTIVE' && current.expiresAt.getTime() <= Date.now();
     // Not due, and an extension has scheduled a job of its own for the new time.
     if (!due && current?.status === 'ACTIVE' && current.extendedCount > extendedCount) return true;
     if (due) {
       await this.expireOverdue();
+      if (this.closedHere.has(id)) return true;
       current = await this.reservations.findStatus(id);
       // Not in the drain's batches (it fell due as the drain finished): release it alone.
       if (current?.status === 'ACTIVE') {
@@ -362,6 +389,7 @@ export class ReservationsService {
 
   private announceClosed(closed: ClosedReservation[]): void {
     for (const reservation of closed) {
+      this.closedHere.set(reservation.id, true);
       const event: ReservationEvent = {
         reservationId: reservation.id,
         ownerId: reservation.ownerId,

@@ -14,6 +14,12 @@ export interface StockMoves {
   cause: StockStateCause;
 }
 
+/** What a transaction's stock writes changed: the events to publish and the changes of state to record. */
+export interface StockStateOutcome {
+  events: NewOutboxEvent[];
+  changes: NewStockStateChange[];
+}
+
 /**
  * Finds what a transaction did to stock rows, from the rows it locked before writing and
  * the figures its writes returned: it publishes `stock.changed` for every row whose
@@ -33,6 +39,16 @@ export class StockStateRecorder {
   ) {}
 
   async record(tx: EntityManager, lockedBefore: Iterable<StockLevel>, moves: readonly StockMoves[]): Promise<void> {
+    const outcome = this.outcomeOf(lockedBefore, moves);
+    await this.outbox.publish(tx, outcome.events);
+    await this.recordChanges(tx, outcome.changes);
+  }
+
+  /**
+   * The events and changes of state that `moves` make of the rows as they were locked,
+   * for a writer that records the events itself (with the statement that moves the stock).
+   */
+  outcomeOf(lockedBefore: Iterable<StockLevel>, moves: readonly StockMoves[]): StockStateOutcome {
     const before = new Map([...lockedBefore].map((level) => [level.variantId, level]));
     const after = new Map<number, { figures: StockFigures; cause: StockStateCause; threshold: number | null }>();
     for (const move of moves) {
@@ -74,7 +90,11 @@ export class StockStateRecorder {
       const stateEvent = stockStateEvent(change);
       if (stateEvent) events.push(stateEvent);
     }
-    await this.outbox.publish(tx, events);
+    return { events, changes };
+  }
+
+  /** Records changes of state within `tx` and announces them in-process once it commits. */
+  async recordChanges(tx: EntityManager, changes: readonly NewStockStateChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.stock.recordStateChanges(tx, changes);
     afterCommit(tx, () => this.announce(changes));

@@ -8,6 +8,7 @@ import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockStateChange } from './stock-state-change.entity';
 import { StockState, stockStateOf } from './stock-state';
+import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
 
 /** A variant's purchase limits and low-stock threshold; null: none (the default threshold). */
 export interface StockLimits {
@@ -98,6 +99,13 @@ export interface ReserveLocks {
   levels: Map<number, StockLevel>;
   /** ACTIVE reservations past their expiry that hold any of the lines: to release before checking. */
   overdueIds: string[];
+  /**
+   * What the reserving customer holds of the lines' variants, read by the same statement.
+   * Null when no line's variant has a stock row (nothing can be reserved then anyway).
+   */
+  exposure: CustomerExposure | null;
+  /** The transaction's `now()`, the time its reservation is created at; null with no rows. */
+  startedAt: Date | null;
 }
 
 /**
@@ -217,10 +225,19 @@ export class StockRepository {
    * one ascending pass: releasing those reservations needs their rows, and taking them in
    * a second pass could break the lock order. The overdue set is read as the statement
    * starts; releasing it is guarded by its status, so one released meanwhile is skipped.
+   *
+   * The same statement reads what `ownerId` holds and bought of the lines' variants, for
+   * their purchase limits: the caller holds the customer's lock (a statement before this
+   * one), so this statement's snapshot sees the customer's last committed reservation.
    */
-  async lockForReserve(tx: EntityManager, variantIds: readonly number[], overdueLimit: number): Promise<ReserveLocks> {
+  async lockForReserve(
+    tx: EntityManager,
+    ownerId: string,
+    variantIds: readonly number[],
+    overdueLimit: number,
+  ): Promise<ReserveLocks> {
     const ids = ascendingUnique(variantIds);
-    if (ids.length === 0) return { levels: new Map(), overdueIds: [] };
+    if (ids.length === 0) return { levels: new Map(), overdueIds: [], exposure: null, startedAt: null };
     const { entities, raw } = await tx
       .getRepository(StockLevel)
       .createQueryBuilder('s')
@@ -233,17 +250,23 @@ export class StockRepository {
         'overdue',
       )
       .addSelect('ARRAY(SELECT o.id FROM overdue o)', 'overdue_ids')
+      .addSelect(activeHoldsSql(':ownerId'), 'active_holds')
+      .addSelect(alreadyHeldSql(':ownerId', 's'), 'already_held')
+      .addSelect('now()', 'started_at')
       .where(
         `s.variant_id = ANY(:ids::int[] || ARRAY(SELECT i.variant_id FROM reservation_items i
                                                    JOIN overdue o ON o.id = i.reservation_id))`,
-        { ids, overdueLimit },
+        { ids, overdueLimit, ownerId },
       )
       .orderBy('s.variant_id', 'ASC')
       .setLock('pessimistic_write')
-      .getRawAndEntities<{ overdue_ids: string[] }>();
+      .getRawAndEntities<ReserveLockRow>();
+    const levels = new Map(entities.map((level) => [level.variantId, level]));
     return {
-      levels: new Map(entities.map((level) => [level.variantId, level])),
+      levels,
       overdueIds: raw[0]?.overdue_ids ?? [],
+      exposure: raw.length === 0 ? null : exposureOf(raw, levels, new Set(ids)),
+      startedAt: raw[0]?.started_at ?? null,
     };
   }
 
@@ -404,6 +427,34 @@ function levelOf(row: LevelRow): StockLevel {
     lowStockThreshold: row.low_stock_threshold,
     updatedAt: row.updated_at,
   };
+}
+
+interface ReserveLockRow {
+  s_variant_id: number;
+  overdue_ids: string[];
+  active_holds: number;
+  already_held: number;
+  started_at: Date;
+}
+
+/** The purchase-limit exposure of the lines' variants, from the rows of the stock lock. */
+function exposureOf(
+  raw: readonly ReserveLockRow[],
+  levels: ReadonlyMap<number, StockLevel>,
+  lineVariantIds: ReadonlySet<number>,
+): CustomerExposure {
+  const limited: CustomerExposure['limited'] = new Map();
+  for (const row of raw) {
+    const level = levels.get(row.s_variant_id);
+    if (!level || !lineVariantIds.has(level.variantId)) continue;
+    if (level.maxPerOrder === null && level.maxPerCustomer === null) continue;
+    limited.set(level.variantId, {
+      maxPerOrder: level.maxPerOrder,
+      maxPerCustomer: level.maxPerCustomer,
+      alreadyHeld: row.already_held,
+    });
+  }
+  return { activeHolds: raw[0].active_holds, limited };
 }
 
 function ascendingUnique(variantIds: readonly number[]): number[] {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { NewOutboxEvent } from './event-types';
 
 /** An internal consumer and the event types it takes, as the dispatcher fans events out to it. */
@@ -39,6 +39,33 @@ export interface ClaimRequest {
   leaseSeconds: number;
 }
 
+/** An INSERT of outbox events as SQL text and its parameters, numbered from the caller's first. */
+export interface EventsInsert {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * The INSERT of `events`, in their order (their `seq` follows it), with parameters
+ * `$first` to `$first + 4`: a statement of its own or the body of a CTE in the writer's
+ * statement.
+ */
+export function insertEventsSql(events: readonly NewOutboxEvent[], first: number): EventsInsert {
+  const [ids, types, aggregateTypes, aggregateIds, payloads] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return {
+    sql: `INSERT INTO outbox_events (id, type, aggregate_type, aggregate_id, payload)
+          SELECT * FROM unnest(${ids}::uuid[], ${types}::varchar[], ${aggregateTypes}::varchar[],
+                               ${aggregateIds}::varchar[], ${payloads}::jsonb[])`,
+    parameters: [
+      events.map(() => randomUUID()),
+      events.map((event) => event.type),
+      events.map((event) => event.aggregateType),
+      events.map((event) => String(event.aggregateId)),
+      events.map((event) => JSON.stringify(event.payload)),
+    ],
+  };
+}
+
 /** Serializes dispatchers, so events of one aggregate are fanned out in `seq` order. */
 const DISPATCH_LOCK = [7302, 1] as const;
 /** How many due deliveries one claim looks at, so a large backlog keeps claims cheap. */
@@ -63,20 +90,6 @@ const READY_NEXT = `, ${READY_NEXT_CTE} SELECT count(*) FROM readied`;
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  async insertEvents(tx: EntityManager, events: readonly NewOutboxEvent[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO outbox_events (id, type, aggregate_type, aggregate_id, payload)
-       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[])`,
-      [
-        events.map(() => randomUUID()),
-        events.map((event) => event.type),
-        events.map((event) => event.aggregateType),
-        events.map((event) => String(event.aggregateId)),
-        events.map((event) => JSON.stringify(event.payload)),
-      ],
-    );
-  }
 
   /**
    * Fans the oldest undispatched events out into one delivery per matching active

@@ -1,22 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, QueryRunner } from 'typeorm';
 import { InvalidationBus } from '../shared/bus';
+import { beforeCommit } from '../shared/database';
 import { NewOutboxEvent } from './event-types';
 import { OutboxConsumer, OutboxConsumers } from './outbox-consumers';
-import { OutboxRepository } from './outbox.repository';
+import { insertEventsSql, OutboxRepository } from './outbox.repository';
 
 /** The bus topic that wakes the relays when events commit. */
 export const OUTBOX_TOPIC = { topic: 'outbox' } as const;
+
+/** The events of a transaction as CTEs for the writer's own statement (see OutboxService.recordWithin). */
+export interface EventsWithinStatement {
+  /** CTE definitions, comma-separated, to follow the statement's own after a comma. */
+  ctes: string;
+  /** A CTE of one row the statement must select from (cross join), or the relays are not woken. */
+  wake: string;
+  parameters: unknown[];
+}
 
 /**
  * How other modules publish events and react to them. An event is written in the caller's
  * transaction, so it exists if and only if the change it describes committed; the relays
  * deliver it afterwards, however the process that wrote it ends.
+ *
+ * A transaction's events are written together, in publishing order, by one statement just
+ * before it commits (or by the writer's own last statement, see `recordWithin`), which also
+ * wakes the relays: however many steps of a transaction publish, the events cost it one
+ * round trip, and none while it holds its row locks if the writer embeds them.
  */
 @Injectable()
 export class OutboxService {
-  /** Transactions that have already asked the relays to wake on commit. */
-  private readonly woken = new WeakSet<QueryRunner>();
+  /** Events published in each open transaction and not written yet. */
+  private readonly pending = new WeakMap<QueryRunner, NewOutboxEvent[]>();
 
   constructor(
     private readonly events: OutboxRepository,
@@ -24,14 +39,37 @@ export class OutboxService {
     private readonly bus: InvalidationBus,
   ) {}
 
-  /** Writes the events within `tx`, which must be the transaction of the change they describe. */
+  /** Records the events within `tx`, which must be the transaction of the change they describe. */
   async publish(tx: EntityManager, events: readonly NewOutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
-    if (!tx.queryRunner?.isTransactionActive) throw new Error('Outbox events are written inside a transaction');
-    await this.events.insertEvents(tx, events);
-    if (this.woken.has(tx.queryRunner)) return;
-    this.woken.add(tx.queryRunner);
-    await this.bus.publish(tx, OUTBOX_TOPIC);
+    const runner = this.transactionOf(tx);
+    const queued = this.pending.get(runner);
+    if (queued) {
+      queued.push(...events);
+      return;
+    }
+    this.pending.set(runner, [...events]);
+    beforeCommit(tx, () => this.flush(tx));
+  }
+
+  /**
+   * For a writer whose own statement can carry its transaction's events: every event
+   * published in `tx` so far, then `events`, as CTEs to add to that statement (parameters
+   * numbered from `$first`). The statement must select from `wake`. Events published in
+   * `tx` later are written before its commit as usual.
+   */
+  recordWithin(tx: EntityManager, events: readonly NewOutboxEvent[], first: number): EventsWithinStatement | null {
+    const runner = this.transactionOf(tx);
+    const all = [...(this.pending.get(runner) ?? []), ...events];
+    this.pending.delete(runner);
+    if (all.length === 0) return null;
+    const insert = insertEventsSql(all, first);
+    const wakeAt = first + insert.parameters.length;
+    return {
+      ctes: `outbox_recorded AS (${insert.sql}), outbox_woken AS (SELECT pg_notify($${wakeAt}, $${wakeAt + 1}))`,
+      wake: 'outbox_woken',
+      parameters: [...insert.parameters, ...this.bus.notificationWithin(tx, OUTBOX_TOPIC)],
+    };
   }
 
   /** Events not yet fanned out, deliveries still to make, and deliveries failed for good. */
@@ -42,5 +80,16 @@ export class OutboxService {
   /** Runs `consumer` for every event of its types, in the relays of worker processes. */
   registerConsumer(consumer: OutboxConsumer): void {
     this.consumers.register(consumer);
+  }
+
+  private async flush(tx: EntityManager): Promise<void> {
+    const recorded = this.recordWithin(tx, [], 1);
+    if (recorded) await tx.query(`WITH ${recorded.ctes} SELECT 1 FROM ${recorded.wake}`, recorded.parameters);
+  }
+
+  private transactionOf(tx: EntityManager): QueryRunner {
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('Outbox events are written inside a transaction');
+    return runner;
   }
 }

@@ -55,6 +55,16 @@ export class InvalidationBus implements OnApplicationBootstrap, OnModuleDestroy 
     afterCommit(tx, () => this.deliver(invalidation));
   }
 
+  /**
+   * For a writer that sends the notification from a statement of its own: the channel and
+   * payload to pass to `pg_notify` in that statement, within `tx`. This instance hears it
+   * once `tx` commits, as with `publish`.
+   */
+  notificationWithin(tx: EntityManager, invalidation: Invalidation): [channel: string, payload: string] {
+    afterCommit(tx, () => this.deliver(invalidation));
+    return [INVALIDATION_CHANNEL, JSON.stringify(invalidation)];
+  }
+
   onApplicationBootstrap(): void {
     void this.listen(1);
   }
