@@ -25,8 +25,10 @@ interface Repricing {
  * Turns the caller's active cart into a stock reservation, every line or none.
  *
  * Everything that can be read is read before the transaction: the lines with their price
- * snapshots, which variants are still sold, and new quotes for lines priced for another
- * tier than the token's (a checkout never charges a tier the token does not carry). The
+ * snapshots, which variants are still sold, whether a line of a scarce variant could be
+ * reserved at all (a sold-out sale answers 409 without queueing for locks), and new quotes
+ * for lines priced for another tier than the token's (a checkout never charges a tier the
+ * token does not carry). The
  * transaction then holds as little as it can: it claims the idempotency key, marks the
  * cart CHECKED_OUT only if it is still the version that was read (else 409 CONFLICT,
  * nothing written), writes the new prices, lets inventory lock the stock rows (ascending
@@ -74,6 +76,8 @@ export class CheckoutService {
       }
       if (!read || read.items.length === 0) throw new CartEmptyError();
       await this.assertStillSold(read.items);
+      // A sold-out line in a sale: 409 now, without queueing for a connection and the row lock.
+      await this.inventory.refuseIfCertain(principal.customerId, read.items);
       const repricings = await this.repricingsForTier(principal, read.items);
 
       assertClientWaiting(clientGone);

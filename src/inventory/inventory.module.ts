@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule } from '../outbox';
 import { ProductsModule } from '../products';
 import { IdempotencyModule } from '../shared/idempotency';
+import { EarlyRefusal } from './early-refusal';
 import { InventoryController } from './inventory.controller';
 import { InventoryService } from './inventory.service';
 import { ReservationItem } from './reservation-item.entity';
@@ -34,6 +35,7 @@ import { StockStateRecorder } from './stock-state-recorder';
     StockService,
     StockStateRecorder,
     ReservationsService,
+    EarlyRefusal,
     ReservationExpiryQueue,
     InventoryService,
   ],

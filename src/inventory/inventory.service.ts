@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
+import { EarlyRefusal } from './early-refusal';
 import { RequestedUnits } from './purchase-limits';
 import { ReservationStatus } from './reservation.entity';
 import { ReservationView } from './reservation.repository';
@@ -17,6 +18,7 @@ export class InventoryService {
   constructor(
     private readonly stock: StockService,
     private readonly reservations: ReservationsService,
+    private readonly earlyRefusal: EarlyRefusal,
   ) {}
 
   /** Counters of each variant (zeros for one never stocked); does not consult the catalog. */
@@ -31,6 +33,15 @@ export class InventoryService {
    */
   reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
     return this.reservations.reserve(tx, request);
+  }
+
+  /**
+   * Before a transaction: throws what `reserve` of these lines would certainly throw,
+   * when a line's variant is scarce (one read without locks; none for other variants).
+   * A reservation it lets through is decided by `reserve`, under the locks.
+   */
+  refuseIfCertain(customerId: string, lines: RequestedUnits[]): Promise<void> {
+    return this.earlyRefusal.refuseIfCertain(customerId, lines);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { LimitedLine } from './inventory.errors';
+import { LimitedLine, PurchaseLimitExceededError, TooManyHoldsError } from './inventory.errors';
 import { CustomerExposure } from './customer-exposure';
 
 export interface RequestedUnits {
@@ -37,4 +37,18 @@ export function purchaseLimitBreaches(lines: readonly RequestedUnits[], exposure
     }
   }
   return breaches;
+}
+
+/**
+ * Fails with TOO_MANY_HOLDS when the customer already holds `maxHolds` live reservations,
+ * and with PURCHASE_LIMIT_EXCEEDED when a line goes past a limit of its variant.
+ */
+export function assertCustomerMayReserve(
+  exposure: CustomerExposure,
+  lines: readonly RequestedUnits[],
+  maxHolds: number,
+): void {
+  if (exposure.activeHolds >= maxHolds) throw new TooManyHoldsError(maxHolds);
+  const breaches = purchaseLimitBreaches(lines, exposure);
+  if (breaches.length > 0) throw new PurchaseLimitExceededError(breaches);
 }

@@ -16,10 +16,10 @@ import {
   PurchaseLimitExceededError,
   ReservationNotActiveError,
   ReservationNotFoundError,
-  TooManyHoldsError,
 } from './inventory.errors';
+import { EarlyRefusal } from './early-refusal';
 import { reservationClosedEvents, reservationCreatedEvent, reservationExtendedEvent } from './inventory-events';
-import { purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
+import { assertCustomerMayReserve, purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationStatus } from './reservation.entity';
 import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
@@ -30,8 +30,7 @@ import {
   ReservationRepository,
   ReservationView,
 } from './reservation.repository';
-import { CustomerExposure } from './customer-exposure';
-import { mergeReserveLines, ReserveLine } from './reserve-lines';
+import { mergeReserveLines, ReserveLine, shortLinesOf } from './reserve-lines';
 import { StockStateCause } from './stock-state';
 import { StockStateRecorder } from './stock-state-recorder';
 import { StockRepository } from './stock.repository';
@@ -101,6 +100,7 @@ export class ReservationsService {
     private readonly events: EventEmitter2,
     private readonly outbox: OutboxService,
     private readonly config: ConfigService<Env, true>,
+    private readonly earlyRefusal: EarlyRefusal,
   ) {}
 
   /**
@@ -118,18 +118,17 @@ export class ReservationsService {
 
     await this.reservations.lockCustomer(tx, request.ownerId);
     const locks = await this.stock.lockForReserve(tx, request.ownerId, variantIds, OVERDUE_RELEASE_LIMIT);
-    if (locks.exposure) this.assertCustomerMayReserve(locks.exposure, lines);
+    const maxHolds = this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
+    if (locks.exposure) assertCustomerMayReserve(locks.exposure, lines, maxHolds);
     const released = await this.reservations.expire(tx, locks.overdueIds);
     // Releasing moved the counters the lock read: read them again (the rows stay locked).
     const levels = released.closed.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
-
-    const short = lines
-      .map((line) => {
-        const level = levels.get(line.variantId);
-        const available = level ? level.onHand - level.reserved : 0;
-        return { variantId: line.variantId, requested: line.quantity, available };
-      })
-      .filter((line) => line.available < line.requested);
+    const availableOf = (variantId: number) => {
+      const level = levels.get(variantId);
+      return level && level.onHand - level.reserved;
+    };
+    this.earlyRefusal.noteReserving(lines, availableOf);
+    const short = shortLinesOf(lines, availableOf);
     if (short.length > 0) throw new InsufficientStockError(short);
 
     const id = request.id ?? randomUUID();
@@ -160,7 +159,10 @@ export class ReservationsService {
     });
     const events = this.outbox.recordWithin(
       tx,
-      [...stockOutcome.events, reservationCreatedEvent(created(reservationTimes(locks.startedAt, ttlSeconds, maxHoldSeconds)))],
+      [
+        ...stockOutcome.events,
+        reservationCreatedEvent(created(reservationTimes(locks.startedAt, ttlSeconds, maxHoldSeconds))),
+      ],
       RESERVATION_INSERT_PARAMETERS + 1,
     );
     const times = await this.reservations.insert(
@@ -181,19 +183,6 @@ export class ReservationsService {
       this.announceClosed(released.closed);
     });
     return reservation;
-  }
-
-  /**
-   * Fails with TOO_MANY_HOLDS when the customer already holds MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER
-   * live reservations, and with PURCHASE_LIMIT_EXCEEDED when a line goes past a limit of
-   * its variant. Read after `lockCustomer`, so the customer's other checkouts are either
-   * committed and counted, or waiting.
-   */
-  private assertCustomerMayReserve(exposure: CustomerExposure, lines: RequestedUnits[]): void {
-    const maxHolds = this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
-    if (exposure.activeHolds >= maxHolds) throw new TooManyHoldsError(maxHolds);
-    const breaches = purchaseLimitBreaches(lines, exposure);
-    if (breaches.length > 0) throw new PurchaseLimitExceededError(breaches);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Money } from '../shared/money';
+import { ShortLine } from './inventory.errors';
 
 export interface ReserveLine {
   variantId: number;
@@ -40,4 +41,14 @@ export function mergeReserveLines(lines: readonly ReserveLine[]): ReserveLine[] 
     }
   }
   return [...merged.values()].sort((a, b) => a.variantId - b.variantId);
+}
+
+/** The lines that ask for more than `available` gives their variant (0 for one never stocked). */
+export function shortLinesOf(
+  lines: readonly { variantId: number; quantity: number }[],
+  available: (variantId: number) => number | undefined,
+): ShortLine[] {
+  return lines
+    .map((line) => ({ variantId: line.variantId, requested: line.quantity, available: available(line.variantId) ?? 0 }))
+    .filter((line) => line.available < line.requested);
 }
