@@ -26,6 +26,12 @@ export class InventoryService {
     return this.stock.getAvailability(variantIds);
   }
 
+  /** Units available now of each variant (on-hand minus reserved); a variant never stocked has 0. */
+  async availableUnits(variantIds: readonly number[]): Promise<Map<number, number>> {
+    const available = await this.stock.getAvailableUnits(variantIds);
+    return new Map(variantIds.map((id) => [id, available.get(id) ?? 0]));
+  }
+
   /**
    * Reserves all lines or none inside `tx` (the caller's transaction) under row locks
    * taken in ascending variant order. Throws InsufficientStockError listing every short

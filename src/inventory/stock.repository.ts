@@ -165,6 +165,20 @@ export class StockRepository {
   }
 
   /**
+   * Units available (on-hand minus reserved) of each stocked variant; one never stocked
+   * is absent. The narrowest read of stock, for prices that depend on it.
+   */
+  async findAvailableUnits(variantIds: readonly number[]): Promise<Map<number, number>> {
+    if (variantIds.length === 0) return new Map();
+    const rows = await queryForRead<{ variant_id: number; available: number }[]>(
+      this.dataSource,
+      `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1::int[])`,
+      [variantIds],
+    );
+    return new Map(rows.map((row) => [row.variant_id, row.available]));
+  }
+
+  /**
    * The stocked variants in `state`, fewest available first: what to restock. Ids only;
    * the caller drops the variants the catalog no longer sells before paging.
    */

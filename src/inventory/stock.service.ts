@@ -91,6 +91,11 @@ export class StockService {
     return this.stock.findAvailability(variantIds);
   }
 
+  /** Units available of each stocked variant; a variant never stocked is absent. */
+  getAvailableUnits(variantIds: readonly number[]): Promise<Map<number, number>> {
+    return this.stock.findAvailableUnits([...new Set(variantIds)]);
+  }
+
   /** Availability of a live catalog variant; 404 for an unknown or deleted one. */
   async getForVariant(variantId: number): Promise<StockAvailability> {
     await this.catalog.getVariant(variantId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InventoryService, StockAvailability } from '../inventory';
+import { InventoryService } from '../inventory';
 import { CatalogService, VariantView } from '../products';
 import { CustomerTier } from '../shared/auth';
 import { Env } from '../shared/config';
@@ -90,7 +90,7 @@ export class PricingService {
           quantity: line.quantity,
           tier: options.tier,
           now: at,
-          available: availability.get(variant.id)?.available,
+          available: availability.get(variant.id),
         },
         rulesByVariant.get(variant.id) ?? [],
         { explain: options.explain },
@@ -109,12 +109,16 @@ export class PricingService {
     });
   }
 
-  /** Stock is read only for variants an active stock-level rule covers: most quotes skip it. */
-  private async availabilityWhereNeeded(rulesByVariant: Map<number, Rule[]>): Promise<Map<number, StockAvailability>> {
+  /**
+   * Stock is read only for variants an active stock-level rule covers, in one narrow read:
+   * quotes of the others make no round trip at all (the variants and rules come from this
+   * instance's read models).
+   */
+  private async availabilityWhereNeeded(rulesByVariant: Map<number, Rule[]>): Promise<Map<number, number>> {
     const variantIds = [...rulesByVariant]
       .filter(([, rules]) => rules.some((rule) => rule.kind === 'STOCK_LEVEL' && rule.active))
       .map(([variantId]) => variantId);
-    return variantIds.length > 0 ? this.inventory.getAvailability(variantIds) : new Map();
+    return variantIds.length > 0 ? this.inventory.availableUnits(variantIds) : new Map();
   }
 }
 

@@ -30,7 +30,7 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(header);
     if (token === null) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
 
-    const principal = await this.tokens.verify(token);
+    const principal = await this.tokens.verifyFor(request.raw, token);
     if (access === 'admin' && !principal.isAdmin) throw new ForbiddenError();
     request.principal = principal;
     return true;

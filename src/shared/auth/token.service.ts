@@ -29,7 +29,23 @@ export interface IssueTokenOptions {
 
 @Injectable()
 export class TokenService {
+  /** Verifications per HTTP request: the rate limiter and the guard both need the caller. */
+  private readonly verifiedFor = new WeakMap<object, { token: string; principal: Promise<Principal> }>();
+
   constructor(private readonly jwt: JwtService) {}
+
+  /**
+   * `verify` once per request however many steps ask (the rate limiter keys on the
+   * caller before the route's guard runs): `request` is the raw request it came with.
+   */
+  verifyFor(request: object | undefined, token: string): Promise<Principal> {
+    if (request === undefined) return this.verify(token);
+    const earlier = this.verifiedFor.get(request);
+    if (earlier?.token === token) return earlier.principal;
+    const principal = this.verify(token);
+    this.verifiedFor.set(request, { token, principal });
+    return principal;
+  }
 
   /** Verifies signature, algorithm and expiry, then reads the claims into a Principal. */
   async verify(token: string): Promise<Principal> {

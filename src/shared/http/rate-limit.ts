@@ -53,7 +53,7 @@ function outageReporter(logger: Logger): (error: unknown) => void {
 async function clientKey(request: FastifyRequest, tokens: TokenService): Promise<string> {
   const token = bearerToken(request.headers.authorization);
   if (token !== null) {
-    const principal = await tokens.verify(token).catch(() => null);
+    const principal = await tokens.verifyFor(request.raw, token).catch(() => null);
     if (principal !== null) return `sub:${principal.customerId}`;
   }
   return `ip:${normalizeIP(request.ip)}`;
