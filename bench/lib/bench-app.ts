@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 
 const READY_TIMEOUT_MS = 60_000;
 const RSS_SAMPLE_MS = 200;
@@ -10,9 +10,22 @@ const APP_NODE_FLAGS = ['--max-old-space-size=192'];
 // USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** Which build to run: its dist/src/main.js, and the working directory it starts in (where it reads a .env). */
+export interface AppBuild {
+  entry: string;
+  cwd: string;
+}
+
+/** The build beside this bench (dist/bench/lib is next to dist/src), started where the bench was. */
+export const CURRENT_BUILD: AppBuild = {
+  entry: join(__dirname, '..', '..', 'src', 'main.js'),
+  cwd: process.cwd(),
+};
+
 /**
- * The built app (dist/src/main.js) in a process of its own, as ops would run it, with
- * the bench's environment. Its logs go to a file, not to the bench's terminal.
+ * The built app (dist/src/main.js of this checkout, or of another build) in a process of
+ * its own, as ops would run it, with the bench's environment. Its logs go to a file, not
+ * to the bench's terminal.
  */
 export class BenchApp {
   private peakSinceMark = 0;
@@ -28,17 +41,18 @@ export class BenchApp {
     this.sampler.unref();
   }
 
-  static async start(env: Record<string, string>, logFile: string, cpuProfileDir?: string): Promise<BenchApp> {
+  static async start(
+    env: Record<string, string>,
+    logFile: string,
+    { build = CURRENT_BUILD, cpuProfileDir }: { build?: AppBuild; cpuProfileDir?: string } = {},
+  ): Promise<BenchApp> {
     const log = openSync(logFile, 'w');
-    const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-    const child = spawn(
-      process.execPath,
-      [...profiling, ...APP_NODE_FLAGS, join(__dirname, '..', '..', 'src', 'main.js')],
-      {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', log, log],
-      },
-    );
+    const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolvePath(cpuProfileDir)}`] : [];
+    const child = spawn(process.execPath, [...profiling, ...APP_NODE_FLAGS, build.entry], {
+      cwd: build.cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', log, log],
+    });
     const url = `http://127.0.0.1:${env.PORT}`;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -64,14 +78,7 @@ export class BenchApp {
 
   /** CPU time (user + system) the app's process has used so far, in milliseconds. */
   cpuMs(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return 0;
-    }
+    return processCpuMs(this.child.pid);
   }
 
   async stop(): Promise<void> {
@@ -90,6 +97,18 @@ export class BenchApp {
     } catch {
       return 0; // the process has gone
     }
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds; 0 once it has gone. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
   }
 }
 

@@ -3,6 +3,7 @@ import { TokenService } from '../../src/shared/auth';
 import { BenchApp } from './bench-app';
 import { LoadRequest, LoadResult, LoadSpec, runLoad } from './load';
 import { BenchOptions } from './options';
+import { SchemaFeatures } from './schema';
 import { round } from './stats';
 
 /** What every scenario reports; scenarios add fields of their own. */
@@ -27,6 +28,14 @@ export function summary(result: LoadResult): ScenarioResult {
   };
 }
 
+/** What one app build's run through the selected scenarios produced. */
+export interface SideResult {
+  scenarios: Record<string, ScenarioResult>;
+  memory: { peakRssMb: number; startupRssMb: number };
+  /** What the bench left out on this build (its schema or routes lack it). */
+  withoutFeatures: string[];
+}
+
 export interface Seeded {
   categories: { rootId: number; topIds: number[]; leafIds: number[] };
   quoteVariantIds: number[];
@@ -35,21 +44,54 @@ export interface Seeded {
   pgbenchHotVariantId?: number;
 }
 
+export interface BenchContextInit {
+  options: BenchOptions;
+  app: BenchApp;
+  db: Pool;
+  databaseUrl: string;
+  redis: { url: string; prefix: string };
+  tokens: TokenService;
+  seeded: Seeded;
+  /** The same app with its catalog read model off (CATALOG_CACHE_MAX_ENTRIES=0), for the read scenarios' comparison. */
+  uncachedApp?: BenchApp;
+  schema: SchemaFeatures;
+  /** Whether the checkout scenarios run pgbench for their limit (on a --baseline side, only the current build's does). */
+  measuresLimits: boolean;
+  /** Unique to this run and side: customer ids made with it meet no other run's. */
+  runTag: string;
+  /** What the bench had to leave out on this app (an older build's schema or routes), filled as it goes. */
+  withoutFeatures: Set<string>;
+}
+
 export class BenchContext {
+  readonly options: BenchOptions;
+  readonly app: BenchApp;
+  readonly db: Pool;
+  readonly databaseUrl: string;
+  readonly redis: { url: string; prefix: string };
+  readonly tokens: TokenService;
+  readonly seeded: Seeded;
+  readonly uncachedApp?: BenchApp;
+  readonly schema: SchemaFeatures;
+  readonly measuresLimits: boolean;
+  readonly runTag: string;
+  readonly withoutFeatures: Set<string>;
   readonly adminToken: string;
 
-  constructor(
-    readonly options: BenchOptions,
-    readonly app: BenchApp,
-    readonly db: Pool,
-    readonly databaseUrl: string,
-    readonly redis: { url: string; prefix: string },
-    readonly tokens: TokenService,
-    readonly seeded: Seeded,
-    /** The same app with its catalog read model off (CATALOG_CACHE_MAX_ENTRIES=0), for the read scenarios' comparison. */
-    readonly uncachedApp?: BenchApp,
-  ) {
-    this.adminToken = tokens.issue({ sub: 'bench-admin', admin: true, expiresInSeconds: 4 * 3600 });
+  constructor(init: BenchContextInit) {
+    this.options = init.options;
+    this.app = init.app;
+    this.db = init.db;
+    this.databaseUrl = init.databaseUrl;
+    this.redis = init.redis;
+    this.tokens = init.tokens;
+    this.seeded = init.seeded;
+    this.uncachedApp = init.uncachedApp;
+    this.schema = init.schema;
+    this.measuresLimits = init.measuresLimits;
+    this.runTag = init.runTag;
+    this.withoutFeatures = init.withoutFeatures;
+    this.adminToken = this.tokens.issue({ sub: 'bench-admin', admin: true, expiresInSeconds: 4 * 3600 });
   }
 
   customerToken(customerId: string): string {
@@ -94,10 +136,21 @@ export class BenchContext {
     return text ? JSON.parse(text) : undefined;
   }
 
-  /** Rows the inventory audit reports (stock counters that disagree with the ledger or the reservations). */
-  async auditDrift(): Promise<number> {
-    const audit = (await this.adminCall('GET', '/api/inventory/audit', undefined, 200)) as { drift: unknown[] };
-    return audit.drift.length;
+  /**
+   * Rows the inventory audit reports (stock counters that disagree with the ledger or the
+   * reservations); undefined from an app without the audit route (an older build).
+   */
+  async auditDrift(): Promise<number | undefined> {
+    const response = await fetch(`${this.app.url}/api/inventory/audit`, {
+      headers: { authorization: `Bearer ${this.adminToken}` },
+    });
+    if (response.status === 404) {
+      this.withoutFeatures.add('inventory audit (GET /api/inventory/audit)');
+      return undefined;
+    }
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET /api/inventory/audit answered ${response.status}: ${text}`);
+    return (JSON.parse(text) as { drift: unknown[] }).drift.length;
   }
 
   /** Units held by ACTIVE reservations beyond the stock on hand, over all variants: must be 0. */

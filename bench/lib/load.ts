@@ -1,5 +1,4 @@
-import { fork } from 'node:child_process';
-import { join } from 'node:path';
+import { runWorker } from './worker';
 
 /** One HTTP request of a load run. */
 export interface LoadRequest {
@@ -43,20 +42,5 @@ export interface LoadResult {
  * not the bench orchestrator's, and the app's process does nothing but serve.
  */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(join(__dirname, '..', 'load-worker.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let settled = false;
-    worker.once('message', (message: { result?: LoadResult; error?: string }) => {
-      settled = true;
-      if (message.result) resolve(message.result);
-      else reject(new Error(`load worker: ${message.error}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`load worker exited with code ${code} before answering`));
-    });
-    worker.send(spec);
-  });
+  return runWorker<LoadSpec, LoadResult>('load-worker.js', spec);
 }

@@ -6,6 +6,7 @@ export const SCENARIOS = [
   'cache-memory',
   'checkout-hot',
   'checkout-spread',
+  'flash-sale',
   'expiry-drain',
   'hostile',
   'outbox-relay',
@@ -37,6 +38,14 @@ export interface BenchOptions {
   outboxEvents: number;
   /** Seconds outbox-relay waits for the last delivery before it fails. */
   outboxTimeoutSeconds: number;
+  /** Buyers of the flash-sale scenario, all at once. */
+  flashBuyers: number;
+  /** Units of the flash-sale variant: that many buyers get one, the others a 409. */
+  flashUnits: number;
+  /** A git ref whose build runs the same scenarios side by side with this checkout's (`--baseline`). */
+  baseline?: string;
+  /** Rounds of the side-by-side comparison, alternating which side goes first. */
+  baselineRounds: number;
   only: ScenarioName[];
   out: string;
   keepDatabase: boolean;
@@ -60,6 +69,15 @@ const USAGE = `usage: npm run bench -- [options]
   --hostile-requests N     requests of each hostile kind sent alone       default 40
   --outbox-events N        events relayed to a local webhook receiver     default 10000
   --outbox-timeout N       seconds to wait for the last delivery          default 300
+  --flash-buyers N         buyers of flash-sale, all at once              default 300
+  --flash-units N          units flash-sale sells (the others get a 409)  default 100
+                           (flash-sale runs twice: alone, then as flash-sale-loaded while
+                           another process keeps one core busy)
+  --baseline REF           also build REF (a git ref or commit) in a temporary folder and
+                           run the selected scenarios on both builds, side by side, each
+                           with a database of its own; prints and writes the comparison
+                           (pgbench runs on this build's side: both ratios use its limit)
+  --baseline-rounds N      rounds of the --baseline comparison (medians)  default 2
   --only a,b               run only these scenarios (${SCENARIOS.join(', ')})
   --out FILE               where to write the results                     default bench/results/latest.json
   --keep-db                keep the bench database afterwards (it is dropped by default)
@@ -81,6 +99,9 @@ const DEFAULTS = {
   'hostile-requests': 40,
   'outbox-events': 10_000,
   'outbox-timeout': 300,
+  'flash-buyers': 300,
+  'flash-units': 100,
+  'baseline-rounds': 2,
 } as const;
 
 type NumericFlag = keyof typeof DEFAULTS;
@@ -100,6 +121,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         out: { type: 'string', default: 'bench/results/latest.json' },
         'keep-db': { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
+        baseline: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -136,12 +158,20 @@ export function parseOptions(argv: string[]): BenchOptions {
     hostileRequests: number('hostile-requests'),
     outboxEvents: number('outbox-events'),
     outboxTimeoutSeconds: number('outbox-timeout'),
+    flashBuyers: number('flash-buyers'),
+    flashUnits: number('flash-units'),
+    baseline: typeof values.baseline === 'string' ? values.baseline : undefined,
+    baselineRounds: number('baseline-rounds'),
     only: only as ScenarioName[],
     out: String(values.out),
     keepDatabase: values['keep-db'] === true,
     cpuProfileDir: typeof values['cpu-prof'] === 'string' ? values['cpu-prof'] : undefined,
   };
   if (options.spreadVariants < 3) return usage('--spread-variants must be at least 3');
+  // A flash sale sells out: some buyers must be turned away for the 409s to be measured.
+  if (options.flashUnits >= options.flashBuyers) return usage('--flash-units must be fewer than --flash-buyers');
+  if (options.baseline !== undefined && !/^[\w./^~@{}][\w./^~@{}-]*$/.test(options.baseline))
+    return usage('--baseline must be a git ref or commit');
   return options;
 }
 

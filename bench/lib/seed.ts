@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { SchemaFeatures } from './schema';
 
 /**
  * Bulk catalog and stock for the scenarios, written with SQL: tens of thousands of
@@ -74,13 +75,24 @@ export async function seedStock(db: Pool, variantIds: number[], onHand: number):
   );
 }
 
-/** Caps what one customer may buy of each variant, per order and per hour, as PUT …/limits does. */
-export async function setPurchaseLimit(db: Pool, variantIds: number[], units: number): Promise<void> {
+/**
+ * Caps what one customer may buy of each variant, per order and per hour, as PUT …/limits
+ * does. A schema without purchase limits (an older build) is left as it is: returns false.
+ */
+export async function setPurchaseLimit(
+  db: Pool,
+  schema: SchemaFeatures,
+  variantIds: number[],
+  units: number,
+): Promise<boolean> {
+  if (!schema.purchaseLimits) return false;
+  const bumpVersion = schema.stockVersion ? ', version = version + 1' : '';
   await db.query(
-    `UPDATE stock_levels SET max_per_order = $2, max_per_customer = $2, limit_window_seconds = 3600, version = version + 1
+    `UPDATE stock_levels SET max_per_order = $2, max_per_customer = $2, limit_window_seconds = 3600${bumpVersion}
       WHERE variant_id = ANY($1::int[])`,
     [variantIds, units],
   );
+  return true;
 }
 
 /** `count` pricing rules of every kind and scope, as the admin API takes them. */

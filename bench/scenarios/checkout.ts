@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchContext, ScenarioResult, summary } from '../lib/context';
 import { LoadRequest, LoadResult } from '../lib/load';
-import { pgbench } from '../lib/pgbench';
+import { pgbench, PgbenchResult } from '../lib/pgbench';
 import { round } from '../lib/stats';
 
 export interface CheckoutPlan {
@@ -75,24 +75,22 @@ export async function checkoutScenario(ctx: BenchContext, plan: CheckoutPlan): P
   const oversold = await ctx.oversoldUnits();
   const auditDrift = await ctx.auditDrift();
 
-  const limit = await pgbench({
-    databaseUrl: ctx.databaseUrl,
-    script: plan.pgbench.script,
-    clients: ctx.options.connections,
-    seconds: ctx.options.pgbenchSeconds,
-    variables: plan.pgbench.variables,
-  });
-  // PostgreSQL publishes an idle backend's counters within 10 s; pgbench has run for that long.
-  await sleep(Math.max(0, 11 - ctx.options.pgbenchSeconds) * 1000);
+  // On a --baseline side the limit is the current build's side's, measured there: the
+  // pgbench script is built around this checkout's reservation statement and schema.
+  const limit = ctx.measuresLimits ? await checkoutLimit(ctx, plan) : undefined;
+  // PostgreSQL publishes an idle backend's counters within 10 s; pgbench, when it ran, has run for part of it.
+  await sleep(Math.max(0, 11 - (limit ? ctx.options.pgbenchSeconds : 0)) * 1000);
   const deadlocks = (await ctx.deadlocksSoFar()) - deadlocksBefore;
 
   return {
     ...summary(checkout),
-    limitThroughput: limit.tps,
-    ratio: checkout.throughput / limit.tps,
-    limitP50Ms: limit.p50Ms,
-    limitP99Ms: limit.p99Ms,
-    limitFailed: limit.failed,
+    ...(limit && {
+      limitThroughput: limit.tps,
+      ratio: checkout.throughput / limit.tps,
+      limitP50Ms: limit.p50Ms,
+      limitP99Ms: limit.p99Ms,
+      limitFailed: limit.failed,
+    }),
     checkouts: checkout.ok,
     statusCounts: checkout.statusCounts,
     // Every 201 must be exactly one ACTIVE reservation: none lost, none extra.
@@ -105,6 +103,17 @@ export async function checkoutScenario(ctx: BenchContext, plan: CheckoutPlan): P
     addP99Ms: Math.max(...adds.map((add) => add.p99Ms)),
     addAppCpuMsPerRequest: round(adds.reduce((sum, add) => sum + (add.appCpuMsPerRequest ?? 0), 0) / adds.length, 2),
   };
+}
+
+/** pgbench running the equivalent SQL transaction at the same concurrency against the same server. */
+function checkoutLimit(ctx: BenchContext, plan: CheckoutPlan): Promise<PgbenchResult> {
+  return pgbench({
+    databaseUrl: ctx.databaseUrl,
+    script: plan.pgbench.script,
+    clients: ctx.options.connections,
+    seconds: ctx.options.pgbenchSeconds,
+    variables: plan.pgbench.variables,
+  });
 }
 
 /** Customers' carts of `lines` distinct variants drawn at random from `variantIds`. */
