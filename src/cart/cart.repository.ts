@@ -71,14 +71,17 @@ export class CartRepository {
   async lockOrOpenActive(tx: EntityManager, customerId: string): Promise<Cart> {
     const existing = await this.lockActive(tx, customerId);
     if (existing) return existing;
-    await tx.query(
+    // The new row is this transaction's until it commits: as good as locked.
+    const opened: CartRow[] = await tx.query(
       `INSERT INTO carts (id, customer_id, status) VALUES ($1, $2, 'ACTIVE')
-       ON CONFLICT (customer_id) WHERE status = 'ACTIVE' DO NOTHING`,
+       ON CONFLICT (customer_id) WHERE status = 'ACTIVE' DO NOTHING
+       RETURNING *`,
       [randomUUID(), customerId],
     );
-    const opened = await this.lockActive(tx, customerId);
-    if (!opened) throw new Error(`No active cart for ${customerId} right after opening one`);
-    return opened;
+    if (opened.length === 1) return cartOf(opened[0]);
+    const winner = await this.lockActive(tx, customerId);
+    if (!winner) throw new Error(`No active cart for ${customerId} right after opening one`);
+    return winner;
   }
 
   /**
@@ -106,15 +109,49 @@ export class CartRepository {
     return tx.getRepository(CartItem).findOneBy({ cartId, variantId });
   }
 
-  countLines(tx: EntityManager, cartId: string): Promise<number> {
-    return tx.getRepository(CartItem).countBy({ cartId });
-  }
-
-  /** Adds a line priced at `snapshot`; returns it as stored. */
-  async insertLine(tx: EntityManager, cartId: string, variantId: number, snapshot: PriceSnapshot): Promise<CartItem> {
-    const items = tx.getRepository(CartItem);
-    const line = items.create({ id: randomUUID(), cartId, variantId, ...snapshot });
-    await items.insert(line);
+  /**
+   * Adds a line priced at `snapshot` and marks the change to the cart, in one statement;
+   * returns the line as stored, or null (nothing written) when the cart already holds
+   * `maxLines` lines. The caller holds the cart's row lock, so the count cannot move.
+   */
+  async insertLine(
+    tx: EntityManager,
+    cartId: string,
+    variantId: number,
+    snapshot: PriceSnapshot,
+    maxLines: number,
+  ): Promise<CartItem | null> {
+    const line = tx.getRepository(CartItem).create({ id: randomUUID(), cartId, variantId, ...snapshot });
+    const rows: { created_at: Date; updated_at: Date }[] = await tx.query(
+      `WITH line AS (
+         INSERT INTO cart_items (id, cart_id, variant_id, sku, product_name, quantity, unit_price_minor,
+                                 base_price_minor, tier, applied_rules, priced_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+          WHERE (SELECT count(*) FROM cart_items WHERE cart_id = $2) < $12
+         RETURNING created_at, updated_at
+       ),
+       touched AS (
+         UPDATE carts SET version = version + 1, updated_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM line)
+       )
+       SELECT * FROM line`,
+      [
+        line.id,
+        cartId,
+        variantId,
+        snapshot.sku,
+        snapshot.productName,
+        snapshot.quantity,
+        snapshot.unitPrice.minor,
+        snapshot.basePrice.minor,
+        snapshot.tier,
+        JSON.stringify(snapshot.appliedRules),
+        snapshot.pricedAt,
+        maxLines,
+      ],
+    );
+    if (rows.length === 0) return null;
+    line.createdAt = rows[0].created_at;
+    line.updatedAt = rows[0].updated_at;
     return line;
   }
 
@@ -197,4 +234,30 @@ export class CartRepository {
     );
     return affected;
   }
+}
+
+interface CartRow {
+  id: string;
+  customer_id: string;
+  status: Cart['status'];
+  reservation_id: string | null;
+  version: number;
+  checked_out_at: Date | null;
+  settled_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function cartOf(row: CartRow): Cart {
+  return Object.assign(new Cart(), {
+    id: row.id,
+    customerId: row.customer_id,
+    status: row.status,
+    reservationId: row.reservation_id,
+    version: row.version,
+    checkedOutAt: row.checked_out_at,
+    settledAt: row.settled_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { InsufficientStockError, InventoryService, ReservationNotFoundError, ReservationView } from '../inventory';
+import { InventoryService, ReservationNotFoundError, ReservationView } from '../inventory';
 import { PriceQuote, PricingService } from '../pricing';
 import { Principal } from '../shared/auth';
 import { CartChangedError, CartFullError, CartItemNotFoundError, LineQuantityTooLargeError } from './cart.errors';
@@ -166,12 +166,7 @@ export class CartService {
     if (quantityAfter > MAX_LINE_QUANTITY) throw new LineQuantityTooLargeError(quantityAfter);
     // Unknown and deleted variants fail here with 404, before anything is written.
     const quote = await this.pricing.quote({ variantId, quantity: quantityAfter }, { tier: principal.tier });
-    await this.inventory.assertWithinPurchaseLimits(principal.customerId, [{ variantId, quantity: quantityAfter }]);
-    const stock = await this.inventory.getAvailability([variantId]);
-    const available = stock.get(variantId)?.available ?? 0;
-    if (available < quantityAfter) {
-      throw new InsufficientStockError([{ variantId, requested: quantityAfter, available }]);
-    }
+    await this.inventory.assertMayHold(principal.customerId, { variantId, quantity: quantityAfter });
     return { cartId, variantId, quantityBefore, quote };
   }
 
@@ -185,12 +180,14 @@ export class CartService {
     const unchanged =
       (plan.cartId === null || plan.cartId === cart.id) && (current?.quantity ?? 0) === plan.quantityBefore;
     if (!unchanged) throw new StalePlanError();
-    if (!current && (await this.carts.countLines(tx, cart.id)) >= MAX_CART_LINES) throw new CartFullError();
 
     const snapshot = priceSnapshotOf(plan.quote);
-    const line = current
-      ? await this.carts.repriceLine(tx, current, snapshot)
-      : await this.carts.insertLine(tx, cart.id, plan.variantId, snapshot);
+    if (!current) {
+      const inserted = await this.carts.insertLine(tx, cart.id, plan.variantId, snapshot, MAX_CART_LINES);
+      if (!inserted) throw new CartFullError();
+      return inserted;
+    }
+    const line = await this.carts.repriceLine(tx, current, snapshot);
     await this.carts.touch(tx, cart.id);
     return line;
   }

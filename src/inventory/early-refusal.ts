@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
 import { Env } from '../shared/config';
-import { queryForRead } from '../shared/database';
-import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
 import { InsufficientStockError } from './inventory.errors';
 import { assertCustomerMayReserve, RequestedUnits } from './purchase-limits';
 import { shortLinesOf } from './reserve-lines';
+import { StockRepository } from './stock.repository';
 
 /** How long a variant seen scarce is checked before reserving, unless seen plentiful again. */
 const SCARCE_FOR_MS = 60_000;
@@ -31,7 +28,7 @@ export class EarlyRefusal {
   private readonly scarce = new LRUCache<number, true>({ max: SCARCE_REMEMBERED, ttl: SCARCE_FOR_MS });
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stock: StockRepository,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
@@ -53,40 +50,12 @@ export class EarlyRefusal {
   async refuseIfCertain(ownerId: string, lines: readonly RequestedUnits[]): Promise<void> {
     // One scarce line is enough to look at them all: the refusal names every problem, as a reserve's does.
     if (!lines.some((line) => this.scarce.has(line.variantId))) return;
-    const rows = await queryForRead<ReservabilityRow[]>(
-      this.dataSource,
-      `SELECT s.variant_id, s.on_hand - s.reserved AS available, s.max_per_order, s.max_per_customer,
-              ${alreadyHeldSql('$1', 's')} AS already_held, ${activeHoldsSql('$1')} AS active_holds
-         FROM stock_levels s WHERE s.variant_id = ANY($2::int[])`,
-      [ownerId, lines.map((line) => line.variantId)],
+    const { exposure, available } = await this.stock.findReservability(
+      ownerId,
+      lines.map((line) => line.variantId),
     );
-    const exposure = exposureOf(rows);
     if (exposure) assertCustomerMayReserve(exposure, lines, this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER'));
-    const available = new Map(rows.map((row) => [row.variant_id, row.available]));
     const short = shortLinesOf(lines, (variantId) => available.get(variantId));
     if (short.length > 0) throw new InsufficientStockError(short);
   }
-}
-
-interface ReservabilityRow {
-  variant_id: number;
-  available: number;
-  max_per_order: number | null;
-  max_per_customer: number | null;
-  already_held: number;
-  active_holds: number;
-}
-
-function exposureOf(rows: readonly ReservabilityRow[]): CustomerExposure | null {
-  if (rows.length === 0) return null;
-  const limited: CustomerExposure['limited'] = new Map();
-  for (const row of rows) {
-    if (row.max_per_order === null && row.max_per_customer === null) continue;
-    limited.set(row.variant_id, {
-      maxPerOrder: row.max_per_order,
-      maxPerCustomer: row.max_per_customer,
-      alreadyHeld: row.already_held,
-    });
-  }
-  return { activeHolds: rows[0].active_holds, limited };
 }

@@ -51,12 +51,13 @@ export class InventoryService {
   }
 
   /**
-   * Fails with PURCHASE_LIMIT_EXCEEDED (listing every line) when an order of these lines
-   * would go past a purchase limit, counting what the customer already holds or bought.
-   * For a cart edit: nothing is reserved yet, and checkout checks again under its locks.
+   * For a cart edit, which reserves nothing yet: fails with PURCHASE_LIMIT_EXCEEDED when
+   * the customer may not hold `line.quantity` units of the variant (counting what they
+   * already hold or bought), else with INSUFFICIENT_STOCK when fewer are available. One
+   * read without locks; checkout checks both again under its locks.
    */
-  assertWithinPurchaseLimits(customerId: string, lines: RequestedUnits[]): Promise<void> {
-    return this.reservations.assertWithinPurchaseLimits(customerId, lines);
+  assertMayHold(customerId: string, line: RequestedUnits): Promise<void> {
+    return this.reservations.assertMayHold(customerId, line);
   }
 
   /** The reservation if the principal owns it or is an admin; 404 otherwise. Without a principal: any. */

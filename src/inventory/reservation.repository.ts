@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryForRead } from '../shared/database';
 import { Money } from '../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
-import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
 import { StockFigures } from './stock.repository';
 
 export interface ReservationItemView {
@@ -161,35 +160,6 @@ export class ReservationRepository {
    */
   async lockCustomer(tx: EntityManager, ownerId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CUSTOMER_RESERVATIONS_LOCK, ownerId]);
-  }
-
-  /**
-   * The customer's live holds, and for each of the variants that has a purchase limit
-   * the units the customer holds (ACTIVE, not run out) or bought (CONFIRMED) within the
-   * variant's window, without locks: for a cart edit, which reserves nothing (a reserve
-   * reads the same with its stock lock).
-   */
-  async customerExposure(ownerId: string, variantIds: readonly number[]): Promise<CustomerExposure> {
-    const rows: { active_holds: number; limited: { v: number; o: number | null; c: number | null; u: number }[] }[] =
-      await this.dataSource.query(
-        `SELECT ${activeHoldsSql('$1')} AS active_holds,
-                COALESCE(json_agg(json_build_object(
-                  'v', s.variant_id, 'o', s.max_per_order, 'c', s.max_per_customer, 'u', ${alreadyHeldSql('$1', 's')}
-                )) FILTER (WHERE s.variant_id IS NOT NULL), '[]') AS limited
-           FROM stock_levels s
-          WHERE s.variant_id = ANY($2::int[]) AND (s.max_per_order IS NOT NULL OR s.max_per_customer IS NOT NULL)`,
-        [ownerId, [...new Set(variantIds)]],
-      );
-    const [row] = rows;
-    return {
-      activeHolds: row.active_holds,
-      limited: new Map(
-        row.limited.map((limit) => [
-          limit.v,
-          { maxPerOrder: limit.o, maxPerCustomer: limit.c, alreadyHeld: Number(limit.u) },
-        ]),
-      ),
-    };
   }
 
   /**

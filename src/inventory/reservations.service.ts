@@ -185,18 +185,13 @@ export class ReservationsService {
     return reservation;
   }
 
-  /**
-   * Fails with PURCHASE_LIMIT_EXCEEDED when an order of these lines would go past a
-   * purchase limit; reads without locks (a cart edit reserves nothing: checkout checks
-   * again, serialized per customer).
-   */
-  async assertWithinPurchaseLimits(ownerId: string, lines: RequestedUnits[]): Promise<void> {
-    const exposure = await this.reservations.customerExposure(
-      ownerId,
-      lines.map((line) => line.variantId),
-    );
-    const breaches = purchaseLimitBreaches(lines, exposure);
+  /** See InventoryService.assertMayHold. */
+  async assertMayHold(ownerId: string, line: RequestedUnits): Promise<void> {
+    const { exposure, available } = await this.stock.findReservability(ownerId, [line.variantId]);
+    const breaches = exposure ? purchaseLimitBreaches([line], exposure) : [];
     if (breaches.length > 0) throw new PurchaseLimitExceededError(breaches);
+    const short = shortLinesOf([line], (variantId) => available.get(variantId));
+    if (short.length > 0) throw new InsufficientStockError(short);
   }
 
   /**

@@ -94,6 +94,22 @@ export interface AdminMovement {
   note: string | null;
 }
 
+/** What deciding a reservation needs, read without locks (see findReservability). */
+export interface Reservability {
+  /** Units available of each stocked variant; a variant never stocked is absent. */
+  available: Map<number, number>;
+  exposure: CustomerExposure | null;
+}
+
+interface ReservabilityRow {
+  variant_id: number;
+  available: number;
+  max_per_order: number | null;
+  max_per_customer: number | null;
+  already_held: number;
+  active_holds: number;
+}
+
 /** The stock rows of a reservation's lines, locked, and the overdue reservations holding them. */
 export interface ReserveLocks {
   levels: Map<number, StockLevel>;
@@ -176,6 +192,34 @@ export class StockRepository {
       [variantIds],
     );
     return new Map(rows.map((row) => [row.variant_id, row.available]));
+  }
+
+  /**
+   * What a reservation of these variants by `ownerId` would be decided on, read without
+   * locks in one statement: the units available of each stocked variant, and the
+   * customer's holds and purchase-limit exposure (null when no variant is stocked).
+   */
+  async findReservability(ownerId: string, variantIds: readonly number[]): Promise<Reservability> {
+    const rows = await queryForRead<ReservabilityRow[]>(
+      this.dataSource,
+      `SELECT s.variant_id, s.on_hand - s.reserved AS available, s.max_per_order, s.max_per_customer,
+              ${alreadyHeldSql('$1', 's')} AS already_held, ${activeHoldsSql('$1')} AS active_holds
+         FROM stock_levels s WHERE s.variant_id = ANY($2::int[])`,
+      [ownerId, [...new Set(variantIds)]],
+    );
+    const limited: CustomerExposure['limited'] = new Map();
+    for (const row of rows) {
+      if (row.max_per_order === null && row.max_per_customer === null) continue;
+      limited.set(row.variant_id, {
+        maxPerOrder: row.max_per_order,
+        maxPerCustomer: row.max_per_customer,
+        alreadyHeld: row.already_held,
+      });
+    }
+    return {
+      available: new Map(rows.map((row) => [row.variant_id, row.available])),
+      exposure: rows.length === 0 ? null : { activeHolds: rows[0].active_holds, limited },
+    };
   }
 
   /**
