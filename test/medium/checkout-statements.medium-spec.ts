@@ -1,3 +1,4 @@
+import { CatalogService } from '../../src/products';
 import { cartUseCases, newCart } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant } from '../support/inventory.factory';
@@ -11,7 +12,7 @@ import { queuePrefix } from '../support/test-app';
  * checkout, and those between the stock lock and COMMIT are paid while other buyers of
  * the same variant wait. A change that adds one fails here and has to say why.
  */
-describe('the statements a checkout sends', () => {
+describe('the statements a checkout and a first add send', () => {
   let t: MediumContext;
   let cart: ReturnType<typeof cartUseCases>;
 
@@ -88,5 +89,26 @@ describe('the statements a checkout sends', () => {
       [reservation.id, String(variant.id)],
     );
     expect(events.map((event) => event.type)).toEqual(['stock.changed', 'reservation.created']);
+  });
+
+  it("sends nine statements for a new customer's first add, four of them before the transaction", async () => {
+    const customer = newCustomer(t);
+    const variant = await newStockedVariant(t, { onHand: 10 });
+    // As in a sale: the variant is in this instance's catalog read model already.
+    await t.get(CatalogService).findVariant(variant.id);
+
+    const { sent } = await statementsSentBy(() => cart.addItem(customer, variant.id, 1));
+
+    expect(sent.summary).toEqual([
+      expect.stringMatching(/^SELECT "cart"/), // the active cart (none)
+      expect.stringMatching(/^SELECT "Cart"/), // the latest cart, to give back a released one (none)
+      expect.stringMatching(/^SELECT s\.variant_id, s\.on_hand - s\.reserved AS available/), // limits and stock
+      'START TRANSACTION',
+      expect.stringMatching(/^SELECT "Cart"/), // the active cart, locked (none)
+      expect.stringMatching(/^INSERT INTO carts/), // opened, RETURNING the row
+      expect.stringMatching(/^SELECT "CartItem"/), // the variant's line (none)
+      expect.stringMatching(/^WITH line AS \( INSERT INTO cart_items/), // the line, its cart-size guard, the version
+      'COMMIT',
+    ]);
   });
 });
