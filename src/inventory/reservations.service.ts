@@ -168,7 +168,7 @@ export class ReservationsService {
     const times = await this.reservations.insert(
       tx,
       { id, ownerId: request.ownerId, ownerRef, currency, total, ttlSeconds, maxHoldSeconds, lines },
-      events ? { ctes: events.ctes, from: events.wake, parameters: events.parameters } : undefined,
+      events ?? undefined,
     );
     await this.stockStates.recordChanges(tx, stockOutcome.changes);
     const reservation = created(times);

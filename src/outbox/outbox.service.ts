@@ -14,7 +14,7 @@ export interface EventsWithinStatement {
   /** CTE definitions, comma-separated, to follow the statement's own after a comma. */
   ctes: string;
   /** A CTE of one row the statement must select from (cross join), or the relays are not woken. */
-  wake: string;
+  from: string;
   parameters: unknown[];
 }
 
@@ -55,7 +55,7 @@ export class OutboxService {
   /**
    * For a writer whose own statement can carry its transaction's events: every event
    * published in `tx` so far, then `events`, as CTEs to add to that statement (parameters
-   * numbered from `$first`). The statement must select from `wake`. Events published in
+   * numbered from `$first`). The statement must select from `from`. Events published in
    * `tx` later are written before its commit as usual.
    */
   recordWithin(tx: EntityManager, events: readonly NewOutboxEvent[], first: number): EventsWithinStatement | null {
@@ -67,7 +67,7 @@ export class OutboxService {
     const wakeAt = first + insert.parameters.length;
     return {
       ctes: `outbox_recorded AS (${insert.sql}), outbox_woken AS (SELECT pg_notify($${wakeAt}, $${wakeAt + 1}))`,
-      wake: 'outbox_woken',
+      from: 'outbox_woken',
       parameters: [...insert.parameters, ...this.bus.notificationWithin(tx, OUTBOX_TOPIC)],
     };
   }
@@ -84,7 +84,7 @@ export class OutboxService {
 
   private async flush(tx: EntityManager): Promise<void> {
     const recorded = this.recordWithin(tx, [], 1);
-    if (recorded) await tx.query(`WITH ${recorded.ctes} SELECT 1 FROM ${recorded.wake}`, recorded.parameters);
+    if (recorded) await tx.query(`WITH ${recorded.ctes} SELECT 1 FROM ${recorded.from}`, recorded.parameters);
   }
 
   private transactionOf(tx: EntityManager): QueryRunner {
