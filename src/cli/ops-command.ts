@@ -1,7 +1,7 @@
 import { CommandRunner } from 'nest-commander';
 import { Env, readEnvironment, validateEnv } from '../shared/config';
 
-/** Exit codes of every `commerce` command (the README documents them). */
+/** Exit codes of every `commerce` command (docs/operations.md documents them). */
 export const ExitCode = {
   /** Done; for checks: nothing wrong. */
   OK: 0,

@@ -8,7 +8,7 @@ import globalTeardown from '../support/global-teardown';
 import { startConsoleHarness } from './support/console';
 
 /**
- * Takes the README's pictures of the console (console/screenshots/*.png) from the demo data
+ * Takes the pictures of the console in docs/console.md (console/screenshots/*.png) from the demo data
  * on a database of its own: `npm run console:screenshots` after `npm run build`, with
  * PostgreSQL and Redis running. Rerun it when a screen changes its looks.
  */

@@ -3,7 +3,7 @@ import { eventually, freePort, killChild, run, spawn, temporaryDirectory } from 
 
 /**
  * A redis-server of the test's own on a free loopback port, keeping nothing on disk (as
- * the README's Redis runs): killed and started again, it comes back empty.
+ * the machine's shared Redis runs): killed and started again, it comes back empty.
  */
 export class PrivateRedis {
   private child?: ChildProcess;
