@@ -18,7 +18,12 @@ import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
-import { buildAppDataSourceOptions, sizeReadPool } from './shared/database';
+import {
+  assertTransactionTimeoutsInForce,
+  buildAppDataSourceOptions,
+  sizeReadPool,
+  transactionTimeoutsOf,
+} from './shared/database';
 import { ErrorsModule } from './shared/errors';
 import { bullConnectionOptions } from './shared/queue';
 
@@ -85,6 +90,12 @@ export class AppModule {
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             sizeReadPool(dataSource, env.DATABASE_READ_POOL_SIZE);
+            try {
+              await assertTransactionTimeoutsInForce(dataSource, transactionTimeoutsOf(env));
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
             return dataSource;
           },
         }),

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Client } from 'pg';
 import { Env } from '../shared/config';
+import {
+  clientWithTransactionTimeouts,
+  EFFECTIVE_TIMEOUTS_SQL,
+  TRANSACTION_START,
+  TransactionTimeouts,
+  timeoutsNotInForce,
+  transactionTimeoutsOf,
+} from '../shared/database';
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -10,18 +17,30 @@ const PROBE_TIMEOUT_MS = 1_000;
  * Asks PostgreSQL itself, over a connection of its own, whether it serves: a probe
  * through the request pool would queue behind request traffic and report a busy pool
  * (or one locked row) as a database that is down, taking every instance out of the
- * load balancer at once.
+ * load balancer at once. It opens a transaction as the service does and checks that the
+ * configured timeouts are in force there: an instance whose row-lock waits are unbounded
+ * (a pooler that drops them, say) is not ready.
  */
 @Injectable()
 export class PostgresHealthIndicator {
+  private readonly timeouts: TransactionTimeouts;
+  private readonly ProbeClient: ReturnType<typeof clientWithTransactionTimeouts>;
+
   constructor(
     private readonly config: ConfigService<Env, true>,
     private readonly indicators: HealthIndicatorService,
-  ) {}
+  ) {
+    this.timeouts = transactionTimeoutsOf({
+      DATABASE_STATEMENT_TIMEOUT_MS: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
+      DATABASE_LOCK_TIMEOUT_MS: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: config.get('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', { infer: true }),
+    });
+    this.ProbeClient = clientWithTransactionTimeouts(this.timeouts);
+  }
 
   async isHealthy(key: string) {
     const indicator = this.indicators.check(key);
-    const client = new Client({
+    const client = new this.ProbeClient({
       connectionString: this.config.get('DATABASE_URL', { infer: true }),
       connectionTimeoutMillis: PROBE_TIMEOUT_MS,
       query_timeout: PROBE_TIMEOUT_MS,
@@ -31,7 +50,11 @@ export class PostgresHealthIndicator {
     client.on('error', () => undefined);
     try {
       await client.connect();
-      await client.query('SELECT 1');
+      await client.query(TRANSACTION_START);
+      const { rows } = await client.query<{ name: string; ms: number }>(EFFECTIVE_TIMEOUTS_SQL);
+      await client.query('ROLLBACK');
+      const missing = timeoutsNotInForce(rows, this.timeouts);
+      if (missing.length > 0) return indicator.down({ message: `Timeouts not in force: ${missing.join('; ')}` });
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InvalidationBusModule } from '../shared/bus';
+import { ReplicaReadsModule } from '../shared/replica';
 import { EventDelivery } from './event-delivery.entity';
 import { OutboxConsumers } from './outbox-consumers';
 import { OUTBOX_QUEUE } from './outbox-maintenance.queue';
@@ -25,6 +26,7 @@ const maintenanceQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
   imports: [
     TypeOrmModule.forFeature([OutboxEventRow, EventDelivery, WebhookSubscription]),
     InvalidationBusModule,
+    ReplicaReadsModule,
     // In every role: the queue board and the metrics show it wherever they run.
     maintenanceQueue,
   ],

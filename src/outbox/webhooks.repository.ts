@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
+import { ReplicaReads } from '../shared/replica';
 import { DeliveryView } from './dto/webhook.dto';
 import { DeliveryStatus } from './event-delivery.entity';
 import { WEBHOOK_PING } from './event-types';
@@ -21,6 +22,7 @@ export class WebhooksRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(WebhookSubscription) private readonly subscriptions: Repository<WebhookSubscription>,
+    private readonly replica: ReplicaReads,
   ) {}
 
   insert(fields: SubscriptionFields, secret: string): Promise<WebhookSubscription> {
@@ -59,17 +61,17 @@ export class WebhooksRepository {
     offset: number,
   ): Promise<[DeliveryView[], number]> {
     const filter = `d.subscription_id = $1 AND ($2::varchar IS NULL OR d.status = $2)`;
-    const [rows, [count]]: [DeliveryView[], { total: string }[]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${DELIVERY_COLUMNS} FROM event_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
+    // Replica-safe: delivery history may lag the primary by the replica's bound.
+    const [rows, [count]]: [DeliveryView[], { total: string }[]] = await this.replica.read((db) =>
+      Promise.all([
+        db.query(
+          `SELECT ${DELIVERY_COLUMNS} FROM event_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
           WHERE ${filter} ORDER BY d.created_at DESC, d.event_seq DESC LIMIT $3 OFFSET $4`,
-        [subscriptionId, status ?? null, limit, offset],
-      ),
-      this.dataSource.query(`SELECT count(*) AS total FROM event_deliveries d WHERE ${filter}`, [
-        subscriptionId,
-        status ?? null,
+          [subscriptionId, status ?? null, limit, offset],
+        ),
+        db.query(`SELECT count(*) AS total FROM event_deliveries d WHERE ${filter}`, [subscriptionId, status ?? null]),
       ]),
-    ]);
+    );
     return [rows, Number(count.total)];
   }
 
@@ -92,6 +94,7 @@ export class WebhooksRepository {
        SELECT id FROM queued`,
       [deliveryId],
     );
+    this.replica.noteWrite();
     return rows.length === 1;
   }
 
@@ -132,5 +135,6 @@ export class WebhooksRepository {
         WHERE id = $1`,
       [deliveryId, outcome.ok ? 'DELIVERED' : 'FAILED', outcome.statusCode, outcome.error],
     );
+    this.replica.noteWrite();
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryForRead } from '../shared/database';
+import { ReplicaReads } from '../shared/replica';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
 
@@ -11,10 +12,16 @@ const TREE_MOVE_LOCK = 0x63617467; // "catg"
 /** The category tree's queries. Deleted categories are hidden by TypeORM's soft-delete filter unless said otherwise. */
 @Injectable()
 export class CategoryRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replica: ReplicaReads,
+  ) {}
 
+  /** Replica-safe: a page of the tree may lag the primary by the replica's bound. */
   findPage(limit: number, offset: number): Promise<[Category[], number]> {
-    return this.dataSource.getRepository(Category).findAndCount({ order: { id: 'ASC' }, take: limit, skip: offset });
+    return this.replica.read((db) =>
+      db.getRepository(Category).findAndCount({ order: { id: 'ASC' }, take: limit, skip: offset }),
+    );
   }
 
   findById(id: number): Promise<Category | null> {
@@ -70,17 +77,18 @@ export class CategoryRepository {
     await tx.getRepository(Category).softDelete({ id });
   }
 
-  /** Ids of the category and all its live descendants; empty when the category is not live. */
+  /** Ids of the category and all its live descendants; empty when the category is not live. Replica-safe. */
   async findSubtreeIds(id: number): Promise<number[]> {
-    const rows = await queryForRead<{ id: number }[]>(
-      this.dataSource,
-      `WITH RECURSIVE subtree AS (
+    const rows: { id: number }[] = await this.replica.read((db) =>
+      db.query(
+        `WITH RECURSIVE subtree AS (
          SELECT id FROM categories WHERE id = $1 AND deleted_at IS NULL
          UNION ALL
          SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id WHERE c.deleted_at IS NULL
        )
        SELECT id FROM subtree`,
-      [id],
+        [id],
+      ),
     );
     return rows.map((row) => row.id);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { escapeLike, queryForRead } from '../shared/database';
+import { ReplicaReads } from '../shared/replica';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
 
@@ -15,7 +16,10 @@ export interface ProductFilter {
 /** The products' queries. Deleted products are hidden by TypeORM's soft-delete filter. */
 @Injectable()
 export class ProductRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replica: ReplicaReads,
+  ) {}
 
   /** A new, unsaved product. */
   build(fields: Pick<Product, 'name' | 'description' | 'categoryId' | 'basePrice'>): Product {
@@ -26,15 +30,20 @@ export class ProductRepository {
     return tx.getRepository(Product).save(product);
   }
 
+  /** Replica-safe: a catalog page may lag the primary by the replica's bound. */
   findPage(filter: ProductFilter, limit: number, offset: number): Promise<[Product[], number]> {
-    const builder = this.dataSource.getRepository(Product).createQueryBuilder('product').orderBy('product.id', 'ASC');
-    if (filter.categoryIds !== undefined) {
-      builder.andWhere('product.categoryId = ANY(:categoryIds)', { categoryIds: filter.categoryIds });
-    }
-    if (filter.nameContains !== undefined) {
-      builder.andWhere(`product.name ILIKE :pattern ESCAPE '\\'`, { pattern: `%${escapeLike(filter.nameContains)}%` });
-    }
-    return builder.take(limit).skip(offset).getManyAndCount();
+    return this.replica.read((db) => {
+      const builder = db.getRepository(Product).createQueryBuilder('product').orderBy('product.id', 'ASC');
+      if (filter.categoryIds !== undefined) {
+        builder.andWhere('product.categoryId = ANY(:categoryIds)', { categoryIds: filter.categoryIds });
+      }
+      if (filter.nameContains !== undefined) {
+        builder.andWhere(`product.name ILIKE :pattern ESCAPE '\\'`, {
+          pattern: `%${escapeLike(filter.nameContains)}%`,
+        });
+      }
+      return builder.take(limit).skip(offset).getManyAndCount();
+    });
   }
 
   findById(id: number): Promise<Product | null> {

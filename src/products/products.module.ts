@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule } from '../outbox';
 import { InvalidationBusModule } from '../shared/bus';
-import { CatalogCache } from './catalog.cache';
+import { ReplicaReads, ReplicaReadsModule } from '../shared/replica';
+import { CatalogCache, CatalogTopics } from './catalog.cache';
 import { CatalogService } from './catalog.service';
 import { CategoriesController } from './categories.controller';
 import { CategoriesService } from './categories.service';
@@ -18,7 +19,7 @@ import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule, OutboxModule],
+  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule, ReplicaReadsModule, OutboxModule],
   // Static segments (categories, variants) win over ":id" in Fastify's router whatever
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],
@@ -34,4 +35,9 @@ import { VariantsService } from './variants.service';
   ],
   exports: [CatalogService],
 })
-export class ProductsModule {}
+export class ProductsModule {
+  constructor(replica: ReplicaReads) {
+    // Catalog lists read on the replica must show the catalog writes this instance hears of.
+    for (const topic of Object.values(CatalogTopics)) replica.followWritesOf(topic);
+  }
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { escapeLike, queryForRead } from '../shared/database';
+import { ReplicaReads } from '../shared/replica';
 import { Money } from '../shared/money';
 import { Variant, VariantAttributes } from './variant.entity';
 
@@ -24,7 +25,10 @@ export interface VariantView {
 /** The variants' queries. Deleted variants are hidden by TypeORM's soft-delete filter unless said otherwise. */
 @Injectable()
 export class VariantRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replica: ReplicaReads,
+  ) {}
 
   /** A new, unsaved variant. */
   build(fields: Pick<Variant, 'productId' | 'sku' | 'priceAdjustment' | 'attributes'>): Variant {
@@ -42,19 +46,22 @@ export class VariantRepository {
     limit: number,
     offset: number,
   ): Promise<[Variant[], number]> {
-    const builder = this.dataSource.getRepository(Variant).createQueryBuilder('variant').orderBy('variant.id', 'ASC');
-    if (filter.productId !== undefined)
-      builder.andWhere('variant.productId = :productId', { productId: filter.productId });
-    if (filter.search !== undefined) {
-      const text = escapeLike(filter.search);
-      builder
-        .innerJoin('variant.product', 'product')
-        .andWhere(`(variant.sku ILIKE :prefix ESCAPE '\\' OR product.name ILIKE :contains ESCAPE '\\')`, {
-          prefix: `${text}%`,
-          contains: `%${text}%`,
-        });
-    }
-    return builder.take(limit).skip(offset).getManyAndCount();
+    // Replica-safe: a catalog page may lag the primary by the replica's bound.
+    return this.replica.read((db) => {
+      const builder = db.getRepository(Variant).createQueryBuilder('variant').orderBy('variant.id', 'ASC');
+      if (filter.productId !== undefined)
+        builder.andWhere('variant.productId = :productId', { productId: filter.productId });
+      if (filter.search !== undefined) {
+        const text = escapeLike(filter.search);
+        builder
+          .innerJoin('variant.product', 'product')
+          .andWhere(`(variant.sku ILIKE :prefix ESCAPE '\\' OR product.name ILIKE :contains ESCAPE '\\')`, {
+            prefix: `${text}%`,
+            contains: `%${text}%`,
+          });
+      }
+      return builder.take(limit).skip(offset).getManyAndCount();
+    });
   }
 
   findById(id: number): Promise<Variant | null> {

@@ -50,7 +50,7 @@ describe('checkout of a variant seen scarce', () => {
 
     expect(result).toBeInstanceOf(InsufficientStockError);
     expect((result as InsufficientStockError).lines).toEqual([{ variantId: variant.id, requested: 1, available: 0 }]);
-    expect(sent.summary).not.toContain('START TRANSACTION');
+    expect(sent.summary.filter((statement) => statement.startsWith('START TRANSACTION'))).toEqual([]);
     expect(await reservationsOf(t, late)).toEqual([]);
   });
 

@@ -78,7 +78,11 @@ export class InvalidationBus implements OnApplicationBootstrap, OnModuleDestroy 
   /** Connects the listener; a first connection that fails is tried again until it succeeds. */
   private async listen(attempt: number): Promise<void> {
     const subscriber = createPostgresSubscriber(
-      { connectionString: this.config.get('DATABASE_URL', { infer: true }), application_name: 'invalidation-bus' },
+      {
+        connectionString:
+          this.config.get('DATABASE_LISTEN_URL', { infer: true }) ?? this.config.get('DATABASE_URL', { infer: true }),
+        application_name: 'invalidation-bus',
+      },
       { retryTimeout: 0, retryInterval: retryIntervalMs, paranoidChecking: LIVENESS_CHECK_MS },
     );
     subscriber.notifications.on(INVALIDATION_CHANNEL, (payload: unknown) => this.deliver(parsed(payload)));

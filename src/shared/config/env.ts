@@ -52,6 +52,30 @@ export class Env {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/commerce';
 
+  /**
+   * The connection that LISTENs for invalidations; it holds a session, so behind a pooler
+   * in transaction mode point it at PostgreSQL itself or a session-mode pool. Defaults to
+   * DATABASE_URL.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_LISTEN_URL must be a postgres:// URL' })
+  DATABASE_LISTEN_URL?: string;
+
+  /**
+   * A streaming replica for reads that may lag a little (catalog lists, the category tree,
+   * webhook delivery history); never used for stock, reservations, checkout or a cart's prices.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_REPLICA_URL must be a postgres:// URL' })
+  DATABASE_REPLICA_URL?: string;
+
+  /** A replica further behind the primary than this (or down) is not read; its reads go to the primary. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  REPLICA_MAX_LAG_MS = 1_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { Env } from '../config';
 import { AfterCommitSubscriber } from './after-commit';
+import { clientWithTransactionTimeouts, TransactionTimeouts } from './transaction-timeouts';
 
 type DatabaseEnv = Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>;
 
@@ -40,9 +41,11 @@ export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
 
 /**
  * The service's DataSource: every wait bounded. A request waits at most the acquire
- * timeout for a connection, a statement at most the lock timeout for a row lock and the
- * statement timeout in all, and PostgreSQL ends a transaction left idle by a stuck
- * process, so one held row can never hold the whole service.
+ * timeout for a connection; inside a transaction a statement waits at most the lock
+ * timeout for a row lock and runs at most the statement timeout, and PostgreSQL ends a
+ * transaction left idle by a stuck process, so one held row can never hold the whole
+ * service. The bounds are set per transaction (see transaction-timeouts.ts), never as
+ * startup parameters or session state, so they hold behind PgBouncer in transaction mode.
  *
  * Plain reads outside transactions (catalog pages, quotes, stock figures) get a small
  * pool of their own through TypeORM's replication mode, pointed at the same server:
@@ -54,9 +57,7 @@ export function buildAppDataSourceOptions(env: AppDatabaseEnv): DataSourceOption
   const extra = {
     max: env.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: env.DATABASE_ACQUIRE_TIMEOUT_MS,
-    statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    lock_timeout: env.DATABASE_LOCK_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    Client: clientWithTransactionTimeouts(transactionTimeoutsOf(env)),
     // A server that vanished without closing its sockets is noticed by TCP, not never.
     keepAlive: true,
   };
@@ -67,6 +68,19 @@ export function buildAppDataSourceOptions(env: AppDatabaseEnv): DataSourceOption
     extra,
     replication: { master: { url: env.DATABASE_URL }, slaves: [{ url: env.DATABASE_URL }] },
   } as DataSourceOptions;
+}
+
+export function transactionTimeoutsOf(
+  env: Pick<
+    Env,
+    'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_LOCK_TIMEOUT_MS' | 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'
+  >,
+): TransactionTimeouts {
+  return {
+    statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockMs: env.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
 }
 
 interface SizedPool {

@@ -6,3 +6,4 @@ export * from './soft-deletable.columns';
 export * from './uuid';
 export * from './wait-for-database';
 export * from './like-pattern';
+export * from './transaction-timeouts';
