@@ -41,9 +41,10 @@ export async function onUniqueViolation<T>(
  * request is wrong: retrying later can succeed. Class 08 is a connection failure, 57 an
  * operator intervention (shutdown, restart, a cancelled statement, a statement timeout),
  * 53 insufficient resources (too many connections); 55P03 is a lock wait that ran out;
- * 40001 and 40P01 a serialization failure and a deadlock victim.
+ * 40001 and 40P01 a serialization failure and a deadlock victim; 25006 a write sent to a
+ * standby, which is what a failover looks like until the pooler points at the new primary.
  */
-const RETRYABLE_SQLSTATE = /^(08|57|53)|^55P03$|^40001$|^40P01$/;
+const RETRYABLE_SQLSTATE = /^(08|57|53)|^55P03$|^40001$|^40P01$|^25006$/;
 
 /** Socket-level failures of a connection to PostgreSQL. */
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);

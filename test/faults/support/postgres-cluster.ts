@@ -27,16 +27,51 @@ export class PrivateCluster {
   ) {}
 
   static async start(): Promise<PrivateCluster> {
-    const directory = temporaryDirectory('postgres');
-    if (AS_POSTGRES) {
-      const { stdout } = await run('id', ['-u', 'postgres']);
-      const { stdout: gid } = await run('id', ['-g', 'postgres']);
-      chownSync(directory.path, Number(stdout.trim()), Number(gid.trim()));
-    }
-    const cluster = new PrivateCluster(await freePort(), directory);
+    const cluster = new PrivateCluster(await freePort(), await ownedDirectory('postgres'));
     await pgTool('initdb', ['-D', cluster.dataDirectory, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
     await cluster.startServer();
     return cluster;
+  }
+
+  /**
+   * A streaming replica of `primary` (pg_basebackup -R), in hot standby, on a port of its
+   * own. initdb's default pg_hba.conf trusts replication connections from loopback.
+   */
+  static async replicaOf(primary: PrivateCluster): Promise<PrivateCluster> {
+    const replica = new PrivateCluster(await freePort(), await ownedDirectory('replica'));
+    await pgTool('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+      '-D',
+      replica.dataDirectory,
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+    ]);
+    await replica.startServer();
+    return replica;
+  }
+
+  /**
+   * Commits wait until a standby has the WAL: without it a failover loses the last
+   * transactions a client was told had committed. Set after the base backup, so that the
+   * replica, once promoted, does not wait for a standby of its own.
+   */
+  async requireSynchronousStandby(): Promise<void> {
+    await this.withClient('postgres', async (client) => {
+      await client.query(`ALTER SYSTEM SET synchronous_standby_names = '*'`);
+      await client.query('SELECT pg_reload_conf()');
+    });
+  }
+
+  /** Ends recovery: the replica becomes a primary that takes writes. */
+  async promote(): Promise<void> {
+    await pgTool('pg_ctl', ['-D', this.dataDirectory, '-w', 'promote']);
   }
 
   private get dataDirectory(): string {
@@ -78,6 +113,13 @@ export class PrivateCluster {
     await pgTool('pg_ctl', ['-D', this.dataDirectory, '-m', mode, '-w', 'stop']);
   }
 
+  /** Pauses or resumes the replica's replay of WAL: a replica that falls behind on purpose. */
+  async pauseReplay(paused: boolean): Promise<void> {
+    await this.withClient('postgres', (client) =>
+      client.query(paused ? 'SELECT pg_wal_replay_pause()' : 'SELECT pg_wal_replay_resume()'),
+    );
+  }
+
   async createDatabase(name = 'commerce'): Promise<void> {
     await this.withClient('postgres', (client) => client.query(`CREATE DATABASE "${name}"`));
   }
@@ -96,4 +138,15 @@ export class PrivateCluster {
     await this.stopServer('immediate').catch(() => undefined);
     this.directory.remove();
   }
+}
+
+/** A temporary directory the postgres user owns, for the server tools that refuse to run as root. */
+export async function ownedDirectory(name: string): Promise<{ path: string; remove(): void }> {
+  const directory = temporaryDirectory(name);
+  if (AS_POSTGRES) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    chownSync(directory.path, Number(stdout.trim()), Number(gid.trim()));
+  }
+  return directory;
 }
