@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { InventoryService, ReservationEvents, type ReservationReleasedEvent } from '../inventory';
 import { OutboxService } from '../outbox';
 import { CatalogService } from '../products';
+import { ReplicaReads } from '../shared/replica';
 import { Metric } from './metrics.definitions';
 import { OPS_QUEUES } from './ops-queues';
 
@@ -57,12 +58,16 @@ export class MetricsCollector {
     @InjectMetric(Metric.CatalogCacheEntries) private readonly cacheEntries: Gauge<string>,
     @InjectMetric(Metric.CatalogCacheLookups) private readonly cacheLookups: Gauge<string>,
     @InjectMetric(Metric.OutboxBacklog) private readonly outboxBacklog: Gauge<string>,
+    @InjectMetric(Metric.ReplicaReads) private readonly replicaReads: Gauge<string>,
+    @InjectMetric(Metric.ReplicaLag) private readonly replicaLag: Gauge<string>,
+    private readonly replica: ReplicaReads,
   ) {}
 
   /** Brings every scrape-time gauge up to date. */
   async refresh(): Promise<void> {
     this.readPool();
     this.readCatalogCache();
+    this.readReplica();
     await Promise.all([
       this.attempt('active reservations', async () =>
         this.activeReservations.set(await this.inventory.countActiveReservations()),
@@ -94,6 +99,14 @@ export class MetricsCollector {
     this.cacheEntries.set({ kind: 'subtree' }, stats.subtrees);
     this.cacheLookups.set({ result: 'hit' }, stats.hits);
     this.cacheLookups.set({ result: 'miss' }, stats.misses);
+  }
+
+  private readReplica(): void {
+    const status = this.replica.status();
+    if (!status.configured) return;
+    this.replicaReads.set({ served_by: 'replica' }, status.served.replica);
+    this.replicaReads.set({ served_by: 'primary' }, status.served.primary);
+    this.replicaLag.set(status.lagMs === undefined || !Number.isFinite(status.lagMs) ? -1 : status.lagMs / 1000);
   }
 
   private async readQueue(name: string): Promise<void> {

@@ -13,6 +13,8 @@ export const Metric = {
   CatalogCacheEntries: 'commerce_catalog_cache_entries',
   CatalogCacheLookups: 'commerce_catalog_cache_lookups',
   OutboxBacklog: 'commerce_outbox_backlog',
+  ReplicaReads: 'commerce_replica_safe_reads',
+  ReplicaLag: 'commerce_replica_lag_seconds',
 } as const;
 
 export const METRIC_PROVIDERS = [
@@ -68,5 +70,14 @@ export const METRIC_PROVIDERS = [
     name: Metric.OutboxBacklog,
     help: 'The outbox: events not yet fanned out (undispatched), deliveries still to make (pending), failed for good (failed)',
     labelNames: ['kind'],
+  }),
+  makeGaugeProvider({
+    name: Metric.ReplicaReads,
+    help: 'Replica-safe reads since the process started, by where they were served (replica, primary)',
+    labelNames: ['served_by'],
+  }),
+  makeGaugeProvider({
+    name: Metric.ReplicaLag,
+    help: 'How far the replica was behind at its last sample (-1 when it is down or not a replica)',
   }),
 ];

@@ -16,6 +16,7 @@ import { MetricsServer } from './metrics.server';
 import { OPS_QUEUES } from './ops-queues';
 import { QUEUE_BOARD_PATH, QueueBoardAuth } from './queue-board.auth';
 import { QueueBoardController } from './queue-board.controller';
+import { ReplicaReadsModule } from '../shared/replica';
 
 // Node's process metrics live in prom-client's global registry, once per process: the
 // tests and the CLI build several apps in one process.
@@ -33,6 +34,7 @@ if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultM
     InventoryModule,
     ProductsModule,
     OutboxModule,
+    ReplicaReadsModule,
     PrometheusModule.register({ controller: MetricsController, path: '/metrics', defaultMetrics: { enabled: false } }),
     BullBoardModule.forRoot({
       route: QUEUE_BOARD_PATH,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { InvalidationBus } from '../shared/bus';
+import { ReplicaReads } from '../shared/replica';
 import { onUniqueViolation } from '../shared/database';
 import { CatalogCache, CATEGORIES_CHANGED } from './catalog.cache';
 import { PageQueryDto } from '../shared/http';
@@ -22,10 +23,12 @@ export class CategoriesService {
     private readonly categories: CategoryRepository,
     private readonly cache: CatalogCache,
     private readonly bus: InvalidationBus,
+    private readonly replica: ReplicaReads,
   ) {}
 
   async create(input: CreateCategoryDto): Promise<Category> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       if (input.parentId != null) await this.lockLive(tx, input.parentId, 'pessimistic_read');
       const category = this.categories.build({
         name: input.name,
@@ -50,6 +53,7 @@ export class CategoriesService {
 
   async update(id: number, input: UpdateCategoryDto): Promise<Category> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       const moving = input.parentId !== undefined;
       if (moving) await this.categories.lockTreeMoves(tx);
       const category = await this.lockLive(tx, id, 'pessimistic_write');
@@ -70,6 +74,7 @@ export class CategoriesService {
   /** Soft-deletes a category that has neither live sub-categories nor live products. */
   async remove(id: number): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       await this.lockLive(tx, id, 'pessimistic_write');
       if (await this.categories.hasLiveChildren(tx, id)) throw new CategoryInUseError(id, 'sub-categories');
       if (await this.categories.hasLiveProducts(tx, id)) throw new CategoryInUseError(id, 'products');

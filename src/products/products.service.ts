@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboxService } from '../outbox';
 import { InvalidationBus } from '../shared/bus';
+import { ReplicaReads } from '../shared/replica';
 import { productsChanged } from './catalog.cache';
 import { variantChangedEvents } from './catalog-events';
 import { CategoriesService } from './categories.service';
@@ -19,11 +20,13 @@ export class ProductsService {
     private readonly products: ProductRepository,
     private readonly categories: CategoriesService,
     private readonly bus: InvalidationBus,
+    private readonly replica: ReplicaReads,
     private readonly outbox: OutboxService,
   ) {}
 
   async create(input: CreateProductDto): Promise<Product> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       await this.categories.lockLive(tx, input.categoryId, 'pessimistic_read');
       const product = this.products.build({
         name: input.name,
@@ -55,6 +58,7 @@ export class ProductsService {
 
   async update(id: number, input: UpdateProductDto): Promise<Product> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       const product = await this.lockLive(tx, id, 'pessimistic_write');
       if (input.categoryId !== undefined && input.categoryId !== product.categoryId) {
         await this.categories.lockLive(tx, input.categoryId, 'pessimistic_read');
@@ -74,6 +78,7 @@ export class ProductsService {
   /** Soft-deletes the product with its variants; their stock history stays. */
   async remove(id: number): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       await this.lockLive(tx, id, 'pessimistic_write');
       const variants = await this.products.softDeleteWithVariants(tx, id);
       await this.bus.publish(tx, productsChanged([id]));

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OutboxService } from '../outbox';
 import { InvalidationBus } from '../shared/bus';
+import { ReplicaReads } from '../shared/replica';
 import { onUniqueViolation } from '../shared/database';
 import { variantsChanged } from './catalog.cache';
 import { variantChangedEvents } from './catalog-events';
@@ -22,11 +23,13 @@ export class VariantsService {
     private readonly products: ProductRepository,
     private readonly productsService: ProductsService,
     private readonly bus: InvalidationBus,
+    private readonly replica: ReplicaReads,
     private readonly outbox: OutboxService,
   ) {}
 
   async create(input: CreateVariantDto): Promise<Variant> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       await this.productsService.lockLive(tx, input.productId, 'pessimistic_read');
       const variant = this.variants.build({
         productId: input.productId,
@@ -56,6 +59,7 @@ export class VariantsService {
 
   async update(id: number, input: UpdateVariantDto): Promise<Variant> {
     return this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       const variant = await this.variants.lockLive(tx, id);
       if (!variant) throw new VariantNotFoundError(id);
       if (input.sku !== undefined) variant.sku = input.sku;
@@ -71,6 +75,7 @@ export class VariantsService {
   /** Soft-deletes a variant: it leaves every read and cannot be sold; its stock history stays. */
   async remove(id: number): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      this.replica.noteWriteIn(tx);
       const variant = await this.variants.lockLive(tx, id);
       if (!variant || !(await this.variants.softDelete(tx, id))) throw new VariantNotFoundError(id);
       await this.bus.publish(tx, variantsChanged([id]));

@@ -7,6 +7,7 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { InvalidationBus } from '../bus';
 import { Env } from '../config';
 import {
+  afterCommit,
   buildDataSourceOptions,
   clientWithTransactionTimeouts,
   queryForRead,
@@ -68,6 +69,11 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
   /** A write that replica-safe reads show has committed (for writers that announce nothing on the bus). */
   noteWrite(): void {
     if (this.configured) this.freshness.noteWrite(performance.now());
+  }
+
+  /** As noteWrite, once `tx` commits: a catalog write the replica must replay before it serves this instance again. */
+  noteWriteIn(tx: EntityManager): void {
+    if (this.configured) afterCommit(tx, () => this.noteWrite());
   }
 
   /** Runs `work` on the replica when fresh enough, else on the primary's read pool. */
