@@ -20,6 +20,7 @@ import { TokenService } from './shared/auth';
 import {
   answerClientError,
   BODY_LIMIT_BYTES,
+  lingerOnEarlyAnswers,
   parseJsonBody,
   registerRateLimits,
   serverTimeouts,
@@ -67,6 +68,8 @@ export async function createApp(env: Env, options: CreateAppOptions = {}): Promi
     ...(preview ? { preview, logger: false } : {}),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // A 413 (or any answer) given before the body arrived is read by clients that send it all first.
+  lingerOnEarlyAnswers(fastify);
   fastify.removeContentTypeParser('text/plain');
   // JSON with limits on depth and size checked before it is parsed (see parseJsonBody).
   fastify.removeContentTypeParser('application/json');

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Env } from '../config';
 import { buildProblem, errorCodeForStatus, GENERIC_ERRORS, PROBLEM_CONTENT_TYPE } from '../errors';
+import { closeWithinLinger } from './lingering-close';
 
 /** The default for every route; routes whose bodies are small set their own (see RouteLimits). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -33,7 +34,8 @@ function statusOfClientError(code: string | undefined): number {
 /**
  * Answers what Node's HTTP parser refuses before there is a request to route (a request
  * or its headers not received in time, headers too large, malformed HTTP) with a
- * problem+json like every other error, then closes the connection.
+ * problem+json like every other error, then closes the connection lingeringly: a client
+ * still sending its body reads the answer instead of a reset (see lingering-close.ts).
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -50,4 +52,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nX-Request-Id: ${requestId}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+  // What the client still sends goes on into its request, whose body limit bounds it, and
+  // is never served (see lingerOnEarlyAnswers); the time bound cuts off a trickle.
+  closeWithinLinger(socket);
 }

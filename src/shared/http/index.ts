@@ -6,6 +6,7 @@ export * from './idempotency-key';
 export * from './no-body';
 export * from './json-body';
 export * from './http-server';
+export * from './lingering-close';
 export * from './rate-limit';
 export * from './route-limits';
 export * from './client-gone';
