@@ -12,6 +12,7 @@ import { flashSaleScenario } from './scenarios/flash-sale';
 import { hostileScenario } from './scenarios/hostile';
 import { outboxRelayScenario } from './scenarios/outbox-relay';
 import { readScenarios } from './scenarios/reads';
+import { seedSoakCatalog, soakScenario } from './scenarios/soak';
 
 const PGBENCH_STOCK = 100_000_000;
 const SPREAD_STOCK_PER_VARIANT = 100_000;
@@ -32,7 +33,13 @@ export async function seed(
   };
   step('seeding the catalog and stock');
   const categories = await seedCategoryTree(db);
-  const seeded: Seeded = { categories, quoteVariantIds: [], spreadVariantIds: [] };
+  const seeded: Seeded = {
+    categories,
+    quoteVariantIds: [],
+    spreadVariantIds: [],
+    soakVariantIds: [],
+    soakScarceVariantIds: [],
+  };
   if (wants('quote', 'catalog')) {
     seeded.quoteVariantIds = await seedVariants(db, {
       label: 'quote',
@@ -64,6 +71,7 @@ export async function seed(
     seeded.hotVariantId = hot;
     seeded.pgbenchHotVariantId = pgbenchHot;
   }
+  if (wants('soak')) Object.assign(seeded, await seedSoakCatalog(db, categories.leafIds, limitPurchases));
   return seeded;
 }
 
@@ -130,6 +138,11 @@ export async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Pro
       step('outbox-relay: not run, this build has no outbox');
       ctx.withoutFeatures.add(FEATURE_NAMES.outbox);
     }
+  }
+  // After every scenario that counts or expires the bench's reservations, before the one that fills the memory.
+  if (only.includes('soak')) {
+    step(`soak: the shop's mixed traffic for ${options.minutes} min at 60 % of its peak`);
+    record('soak', await soakScenario(ctx));
   }
   // Last: it leaves the app holding the most memory, which would weigh on the figures of any scenario after it.
   if (only.includes('cache-memory')) {

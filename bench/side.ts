@@ -87,6 +87,7 @@ export async function runSide(setup: SideSetup): Promise<SideResult> {
       databaseUrl,
       redis,
       tokens: new TokenService(new JwtService({ secret: jwtSecret })),
+      jwtSecret,
       seeded,
       uncachedApp,
       schema,

@@ -71,6 +71,11 @@ export class BenchApp {
     return peak;
   }
 
+  /** The process's resident set size now (VmRSS, MiB); 0 once it has gone. */
+  rssMb(): number {
+    return this.memoryMb('VmRSS');
+  }
+
   /** The kernel's high-water mark of the process's resident set (MiB), over its whole life. */
   lifetimePeakRssMb(): number {
     return this.memoryMb('VmHWM');

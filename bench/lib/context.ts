@@ -42,6 +42,9 @@ export interface Seeded {
   spreadVariantIds: number[];
   hotVariantId?: number;
   pgbenchHotVariantId?: number;
+  /** The soak's variants: plenty of stock, and a few scarce ones that sell out (`soak`). */
+  soakVariantIds: number[];
+  soakScarceVariantIds: number[];
 }
 
 export interface BenchContextInit {
@@ -51,6 +54,8 @@ export interface BenchContextInit {
   databaseUrl: string;
   redis: { url: string; prefix: string };
   tokens: TokenService;
+  /** The secret the app verifies tokens with: a load worker that makes up customers signs their tokens with it. */
+  jwtSecret: string;
   seeded: Seeded;
   /** The same app with its catalog read model off (CATALOG_CACHE_MAX_ENTRIES=0), for the read scenarios' comparison. */
   uncachedApp?: BenchApp;
@@ -70,6 +75,7 @@ export class BenchContext {
   readonly databaseUrl: string;
   readonly redis: { url: string; prefix: string };
   readonly tokens: TokenService;
+  readonly jwtSecret: string;
   readonly seeded: Seeded;
   readonly uncachedApp?: BenchApp;
   readonly schema: SchemaFeatures;
@@ -85,6 +91,7 @@ export class BenchContext {
     this.databaseUrl = init.databaseUrl;
     this.redis = init.redis;
     this.tokens = init.tokens;
+    this.jwtSecret = init.jwtSecret;
     this.seeded = init.seeded;
     this.uncachedApp = init.uncachedApp;
     this.schema = init.schema;

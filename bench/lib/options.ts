@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'expiry-drain',
   'hostile',
   'outbox-relay',
+  'soak',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -42,6 +43,8 @@ export interface BenchOptions {
   flashBuyers: number;
   /** Units of the flash-sale variant: that many buyers get one, the others a 409. */
   flashUnits: number;
+  /** Minutes of the soak's paced run (fractions allowed); 30 when soak runs alone, 1 in a larger selection. */
+  minutes: number;
   /** A git ref whose build runs the same scenarios side by side with this checkout's (`--baseline`). */
   baseline?: string;
   /** Rounds of the side-by-side comparison, alternating which side goes first. */
@@ -73,6 +76,8 @@ const USAGE = `usage: npm run bench -- [options]
   --flash-units N          units flash-sale sells (the others get a 409)  default 100
                            (flash-sale runs twice: alone, then as flash-sale-loaded while
                            another process keeps one core busy)
+  --minutes N              length of soak's paced run, fractions allowed  default 30 with
+                           --only soak, 1 when soak is one of more scenarios (a full run)
   --baseline REF           also build REF (a git ref or commit) in a temporary folder and
                            run the selected scenarios on both builds, side by side, each
                            with a database of its own; prints and writes the comparison
@@ -118,6 +123,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       options: {
         ...numeric,
         only: { type: 'string' },
+        minutes: { type: 'string' },
         out: { type: 'string', default: 'bench/results/latest.json' },
         'keep-db': { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
@@ -141,6 +147,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const only = typeof values.only === 'string' ? values.only.split(',').map((name) => name.trim()) : [...SCENARIOS];
   const unknown = only.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
   if (unknown.length > 0) return usage(`unknown scenario: ${unknown.join(', ')}`);
+  const minutes = soakMinutes(values.minutes, only);
 
   const options: BenchOptions = {
     connections: number('connections'),
@@ -161,6 +168,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     flashBuyers: number('flash-buyers'),
     flashUnits: number('flash-units'),
     baseline: typeof values.baseline === 'string' ? values.baseline : undefined,
+    minutes,
     baselineRounds: number('baseline-rounds'),
     only: only as ScenarioName[],
     out: String(values.out),
@@ -173,6 +181,21 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (options.baseline !== undefined && !/^[\w./^~@{}][\w./^~@{}-]*$/.test(options.baseline))
     return usage('--baseline must be a git ref or commit');
   return options;
+}
+
+/** A soak asked for alone is a real one (30 minutes); within a full run it stays short. */
+const SOAK_MINUTES_ALONE = 30;
+const SOAK_MINUTES_IN_A_RUN = 1;
+/** At least 6 s (a row a second), at most a day: every run of the bench ends. */
+const SOAK_MINUTES_MIN = 0.1;
+const SOAK_MINUTES_MAX = 24 * 60;
+
+function soakMinutes(raw: string | boolean | undefined, only: string[]): number {
+  if (raw === undefined) return only.length === 1 && only[0] === 'soak' ? SOAK_MINUTES_ALONE : SOAK_MINUTES_IN_A_RUN;
+  const minutes = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+(\.\d+)?$/.test(raw) || minutes < SOAK_MINUTES_MIN || minutes > SOAK_MINUTES_MAX)
+    return usage(`--minutes must be a number from ${SOAK_MINUTES_MIN} to ${SOAK_MINUTES_MAX}`);
+  return minutes;
 }
 
 function usage(problem?: string): never {

@@ -96,6 +96,18 @@ export function targetsOf(report: Pick<Report, 'scenarios' | 'memory'>): Target[
   for (const name of ['quote', 'catalog', 'quote-uncached', 'catalog-uncached', 'cache-memory', 'hostile']) {
     zero(name, 'errors');
   }
+  for (const field of ['errors', 'unexpectedRefusals', 'oversold', 'auditDrift', 'deadlocks', 'reservationsMismatch']) {
+    zero('soak', field);
+  }
+  const soakRss = scenarios.soak?.rss as SoakRss | undefined;
+  if (soakRss) {
+    targets.push({
+      what: 'soak RSS end / after warm-up',
+      goal: '<= 1.1',
+      measured: `${soakRss.ratio} (${soakRss.afterWarmUpMb} -> ${soakRss.endMb} MB)`,
+      met: soakRss.ratio <= 1.1,
+    });
+  }
   targets.push({
     what: 'peak RSS',
     goal: `< ${PEAK_RSS_TARGET_MB} MB`,
@@ -145,6 +157,7 @@ export function printReport(report: Report): void {
     const sale = report.scenarios[name];
     if (sale) out.write(`\n${flashSaleLine(name, sale)}`);
   }
+  if (report.scenarios.soak) out.write(`\n${soakSection(report.scenarios.soak)}`);
   out.write(
     `\napp peak RSS ${report.memory.peakRssMb} MB (after start ${report.memory.startupRssMb} MB)\n\ntargets:\n`,
   );
@@ -172,6 +185,71 @@ export function flashSaleLine(name: string, sale: ScenarioResult): string {
     `app CPU ${sale.appCpuMsPerCheckout} ms per checkout (its add included); ` +
     `oversold ${sale.oversold}, audit drift ${sale.auditDrift ?? 'not checked'}`
   );
+}
+
+interface SoakRss {
+  afterWarmUpMb: number;
+  endMb: number;
+  ratio: number;
+  verdict: string;
+  warmUpSeconds: number;
+}
+
+interface SoakTableRow {
+  fromSeconds: number;
+  toSeconds: number;
+  requests: number;
+  errors: number;
+  refused: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssMb: number;
+  appCpuMsPerRequest: number;
+  skipped: number;
+}
+
+/** The soak's rows, its RSS verdict and its checks. */
+export function soakSection(soak: ScenarioResult): string {
+  const rows = (soak.rows as SoakTableRow[]).map((row) => ({
+    soak: `${clockTime(row.fromSeconds)}-${clockTime(row.toSeconds)}`,
+    requests: row.requests,
+    'per s': round((row.requests - row.errors) / Math.max(row.toSeconds - row.fromSeconds, 0.001), 0),
+    errors: row.errors,
+    '4xx': row.refused,
+    'p50 ms': row.p50Ms,
+    'p99 ms': row.p99Ms,
+    'RSS MB': row.rssMb,
+    'app CPU ms/req': row.appCpuMsPerRequest,
+    skipped: row.skipped,
+  }));
+  const rss = soak.rss as SoakRss;
+  const flows = soak.flows as {
+    started: number;
+    checkedOut: Record<string, number>;
+    confirmed: number;
+    cancelled: number;
+  };
+  const statuses = Object.entries(soak.statusCounts as Record<string, number>)
+    .map(([status, count]) => `${count} x ${status}`)
+    .join(', ');
+  return (
+    `soak: ${soak.minutes} min paced at ${soak.targetPerSecond}/s, 60 % of the probe's peak of ` +
+    `${soak.peakPerSecond}/s (${soak.probeSeconds} s unthrottled)\n${table(rows)}` +
+    `RSS after warm-up (median of ${rss.warmUpSeconds}-${2 * rss.warmUpSeconds} s) ${rss.afterWarmUpMb} MB, ` +
+    `at the end (median of the last ${rss.warmUpSeconds} s) ${rss.endMb} MB: ratio ${rss.ratio}, ${rss.verdict}\n` +
+    `answers ${statuses}; errors (5xx, no answer) ${soak.errors} with the probe's, other 4xx than 409 ` +
+    `${soak.unexpectedRefusals}, skipped by the pacer ${soak.skipped}\n` +
+    `flows ${flows.started}: checked out ${flows.checkedOut.confirm} then confirmed (${flows.confirmed}), ` +
+    `${flows.checkedOut.cancel} then cancelled (${flows.cancelled}), ${flows.checkedOut.abandon} left to expire ` +
+    `(${soak.expiredDuringSoak} expired by the app during the run); reservation mismatch ${soak.reservationsMismatch}, ` +
+    `oversold ${soak.oversold}, audit drift ${soak.auditDrift ?? 'not checked'}, deadlocks ${soak.deadlocks}`
+  );
+}
+
+/** Seconds as m:ss. */
+export function clockTime(seconds: number): string {
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 
 export function table(rows: Record<string, string | number>[]): string {

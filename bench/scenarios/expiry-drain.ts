@@ -87,7 +87,7 @@ async function stillActive(ctx: BenchContext, ids: string[]): Promise<number> {
 }
 
 /** Moves each reservation's delayed expiry job to the waiting list; returns how many it moved. */
-async function promoteExpiryJobs(queue: Bull.Queue, ids: string[]): Promise<number> {
+export async function promoteExpiryJobs(queue: Bull.Queue, ids: string[]): Promise<number> {
   let promoted = 0;
   for (let start = 0; start < ids.length; start += PROMOTE_BATCH) {
     const batch = ids.slice(start, start + PROMOTE_BATCH);
