@@ -19,7 +19,12 @@ import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Category, Product, Variant]), InvalidationBusModule, ReplicaReadsModule, OutboxModule],
+  imports: [
+    TypeOrmModule.forFeature([Category, Product, Variant]),
+    InvalidationBusModule,
+    ReplicaReadsModule,
+    OutboxModule,
+  ],
   // Static segments (categories, variants) win over ":id" in Fastify's router whatever
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],
