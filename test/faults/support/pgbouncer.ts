@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ownedDirectory } from './postgres-cluster';
-import { eventually, freePort, killChild, spawn } from './processes';
+import { eventually, freePort, killChild, run, spawn } from './processes';
 
 const AS_ROOT = process.getuid?.() === 0;
 
@@ -24,6 +24,14 @@ export class PrivateBouncer {
   ) {}
 
   static async start(serverPort: number): Promise<PrivateBouncer> {
+    if (
+      !(await run('sh', ['-c', 'command -v pgbouncer']).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      throw new Error('pgbouncer is not installed (Debian: apt-get install pgbouncer)');
+    }
     const bouncer = new PrivateBouncer(await freePort(), serverPort, await ownedDirectory('pgbouncer'));
     bouncer.writeConfig();
     writeFileSync(join(bouncer.directory.path, 'users.txt'), '"postgres" ""\n');
