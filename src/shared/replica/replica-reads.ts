@@ -105,7 +105,8 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (!this.configured) return;
+    // Workers serve no catalog pages: they leave the replica alone and read the primary.
+    if (!this.configured || this.config.get('APP_ROLE', { infer: true }) === 'worker') return;
     this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
     this.timer.unref();
     void this.check();
