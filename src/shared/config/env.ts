@@ -32,15 +32,21 @@ const toBoolean = ({ value }: { value: unknown }) => {
   return value;
 };
 
+/**
+ * An integer setting from min to max (or without an upper bound), given in the environment as a string of digits.
+ * Applied bottom-up like the decorators it stands for, so errors read as they did.
+ */
+function IntSetting(min: number, max?: number): PropertyDecorator {
+  const decorators = [Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)])];
+  return (target, key) => [...decorators].reverse().forEach((decorate) => decorate(target, key as string));
+}
+
 /** The process environment after validation: typed, with defaults applied. */
 export class Env {
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsIn(APP_ROLES)
@@ -70,30 +76,18 @@ export class Env {
   DATABASE_REPLICA_URL?: string;
 
   /** A replica further behind the primary than this (or down) is not read; its reads go to the primary. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
+  @IntSetting(0, 600_000)
   REPLICA_MAX_LAG_MS = 1_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   DATABASE_POOL_SIZE = 10;
 
   /** Connections kept for plain reads (catalog, quotes, stock reads) beside the pool; 0 shares the pool. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(200)
+  @IntSetting(0, 200)
   DATABASE_READ_POOL_SIZE = 5;
 
   /** How long a request waits for a pooled connection before it is answered 503. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IntSetting(100, 60_000)
   DATABASE_ACQUIRE_TIMEOUT_MS = 2_000;
 
   /**
@@ -101,38 +95,23 @@ export class Env {
    * giving up with 503. PostgreSQL counts the wait in a row's queue and the wait for its
    * holder separately, so a statement may wait up to about twice this.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IntSetting(100, 60_000)
   DATABASE_LOCK_TIMEOUT_MS = 1_000;
 
   /** The longest any one statement may run. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 
   /** A transaction left idle this long (a stuck process) is ended by PostgreSQL, releasing its locks. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
   /** How long start-up keeps trying to reach PostgreSQL before it gives up. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3_600)
+  @IntSetting(0, 3_600)
   DATABASE_STARTUP_TIMEOUT_SECONDS = 180;
 
   /** 0 serves /metrics on PORT; another port serves it there only, so PORT can face the public. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   METRICS_PORT = 0;
 
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
@@ -150,34 +129,22 @@ export class Env {
   @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
   JWT_SECRET?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   RESERVATION_TTL_SECONDS = 300;
 
   /**
    * The longest a reservation can hold stock, however often it is extended: a hold on a
    * scarce item keeps it from every other buyer, so it is capped from its creation.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   RESERVATION_MAX_HOLD_SECONDS = 900;
 
   /** ACTIVE reservations one customer may have at once (a checkout past it is 409 TOO_MANY_HOLDS). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
+  @IntSetting(1, 1_000)
   MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER = 3;
 
   /** Available units at or below which a variant without its own threshold is LOW_STOCK. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000_000)
+  @IntSetting(0, 1_000_000_000)
   LOW_STOCK_THRESHOLD = 5;
 
   /**
@@ -190,10 +157,7 @@ export class Env {
   WEBHOOKS_ALLOW_PRIVATE = false;
 
   /** The whole of one webhook request, connecting included; past it the attempt failed. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(30_000)
+  @IntSetting(100, 30_000)
   WEBHOOK_TIMEOUT_MS = 5_000;
 
   /**
@@ -206,17 +170,11 @@ export class Env {
   WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
 
   /** Deliveries one worker's relay sends at once; one target gets a quarter of them at most. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(256)
+  @IntSetting(1, 256)
   OUTBOX_RELAY_CONCURRENCY = 64;
 
   /** Delivered events and settled deliveries older than this are purged (hourly). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(24 * 366)
+  @IntSetting(1, 24 * 366)
   OUTBOX_RETENTION_HOURS = 168;
 
   /** The built ops console (`npm run build` writes it), served at /admin; relative paths are from the working directory. */
@@ -225,53 +183,34 @@ export class Env {
   CONSOLE_DIR = 'dist/console';
 
   /** How often the sweep expires overdue reservations whose jobs Redis lost. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3_600)
+  @IntSetting(1, 3_600)
   RESERVATION_SWEEP_SECONDS = 30;
 
   /** A reservation still ACTIVE this long after its expiry is reported as stuck by the audit. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   RESERVATION_STUCK_GRACE_SECONDS = 60;
 
   /** How often each instance reloads the pricing rules, so instances converge after another one's write. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   PRICING_RULES_REFRESH_SECONDS = 10;
 
   /** Variant views and category subtrees this instance keeps in memory (each, LRU); 0 reads the database every time. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @IntSetting(0, 10_000_000)
   CATALOG_CACHE_MAX_ENTRIES = 100_000;
 
   /** How long an Idempotency-Key and its stored response are kept (24 h); older keys may be used afresh. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(30 * 86_400)
+  @IntSetting(1, 30 * 86_400)
   IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
 
   @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a three-letter ISO 4217 code such as USD' })
   CURRENCY = 'USD';
 
   /** Requests per client (token subject, else address) and minute over all routes; 0 turns limiting off. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   RATE_LIMIT_PER_MINUTE = 600;
 
   /** Stricter, per route: adds to cart and checkouts per client and minute; 0 turns it off. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   RATE_LIMIT_CART_PER_MINUTE = 60;
 
   /** Where the rate-limit counters live, when not beside the queues at REDIS_URL. */
@@ -284,27 +223,18 @@ export class Env {
   RATE_LIMIT_KEY_PREFIX = 'rate-limit';
 
   /** Time a client has to send a whole request, body included; after it the answer is 408. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   /** Time a client has to send the request headers; at most HTTP_REQUEST_TIMEOUT_MS. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   HTTP_HEADERS_TIMEOUT_MS = 10_000;
 
   /**
    * How long an idle kept-alive connection stays open. Longer than the idle timeout of
    * common load balancers (60 s), so that the balancer, not the service, closes it.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
   /**
