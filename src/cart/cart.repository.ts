@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../shared/database';
+import { isUniqueViolation, queryForRead } from '../shared/database';
+import { Money } from '../shared/money';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
 import { PriceSnapshot } from './price-snapshot';
@@ -30,19 +31,23 @@ export class CartRepository {
 
   /** The customer's ACTIVE cart with its lines in the order they were added, or null. */
   async findActive(customerId: string): Promise<CartWithItems | null> {
-    // One query: findOne() with a relation adds a second one (to apply its LIMIT), and a
-    // customer has at most one ACTIVE cart (UQ_carts_active_customer) anyway.
-    const cart = await this.dataSource
-      .getRepository(Cart)
-      .createQueryBuilder('cart')
-      .leftJoinAndSelect('cart.items', 'item')
-      .where('cart.customerId = :customerId AND cart.status = :status', { customerId, status: 'ACTIVE' })
-      .orderBy('item.createdAt', 'ASC')
-      .addOrderBy('item.id', 'ASC')
-      .getOne();
-    if (!cart) return null;
-    const { items = [], ...rest } = cart;
-    return { cart: rest as Cart, items };
+    // One statement, mapped here rather than hydrated by the ORM: the read every cart
+    // route and every checkout starts with. A customer has at most one ACTIVE cart
+    // (UQ_carts_active_customer); a cart without lines comes back as one row of nulls.
+    const rows: ActiveCartRow[] = await queryForRead(
+      this.dataSource,
+      `SELECT c.id, c.customer_id, c.status, c.reservation_id, c.version, c.checked_out_at, c.settled_at,
+              c.created_at, c.updated_at,
+              i.id AS item_id, i.variant_id, i.sku, i.product_name, i.quantity, i.unit_price_minor,
+              i.base_price_minor, i.tier, i.applied_rules, i.priced_at,
+              i.created_at AS item_created_at, i.updated_at AS item_updated_at
+         FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
+        WHERE c.customer_id = $1 AND c.status = 'ACTIVE'
+        ORDER BY i.created_at ASC, i.id ASC`,
+      [customerId],
+    );
+    if (rows.length === 0) return null;
+    return { cart: cartOf(rows[0]), items: rows.filter((row) => row.item_id !== null).map(itemOf) };
   }
 
   /** The customer's most recent cart, whatever its status, or null. */
@@ -246,6 +251,40 @@ interface CartRow {
   settled_at: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** A cart row joined with one of its lines (all line fields null for a cart without lines). */
+interface ActiveCartRow extends CartRow {
+  item_id: string | null;
+  variant_id: number;
+  sku: string;
+  product_name: string;
+  quantity: number;
+  unit_price_minor: string;
+  base_price_minor: string;
+  tier: CartItem['tier'];
+  applied_rules: CartItem['appliedRules'];
+  priced_at: Date;
+  item_created_at: Date;
+  item_updated_at: Date;
+}
+
+function itemOf(row: ActiveCartRow): CartItem {
+  return Object.assign(new CartItem(), {
+    id: row.item_id,
+    cartId: row.id,
+    variantId: row.variant_id,
+    sku: row.sku,
+    productName: row.product_name,
+    quantity: row.quantity,
+    unitPrice: Money.ofMinor(Number(row.unit_price_minor)),
+    basePrice: Money.ofMinor(Number(row.base_price_minor)),
+    tier: row.tier,
+    appliedRules: row.applied_rules,
+    pricedAt: row.priced_at,
+    createdAt: row.item_created_at,
+    updatedAt: row.item_updated_at,
+  });
 }
 
 function cartOf(row: CartRow): Cart {

@@ -48,7 +48,7 @@ describe('the statements a checkout and a first add send', () => {
     const { summary } = await checkoutOfOneLine();
 
     expect(summary).toEqual([
-      expect.stringMatching(/^SELECT "cart"/), // the cart with its lines and price snapshots
+      expect.stringMatching(/^SELECT c.id, c.customer_id/), // the cart with its lines and price snapshots
       expect.stringMatching(/^SELECT v\.id FROM variants/), // which lines are still sold
       expect.stringMatching(/^START TRANSACTION; SET LOCAL statement_timeout/), // its bounds ride with the BEGIN
       expect.stringMatching(/^UPDATE carts SET status = 'CHECKED_OUT'/), // guarded by the version read
@@ -100,7 +100,7 @@ describe('the statements a checkout and a first add send', () => {
     const { sent } = await statementsSentBy(() => cart.addItem(customer, variant.id, 1));
 
     expect(sent.summary).toEqual([
-      expect.stringMatching(/^SELECT "cart"/), // the active cart (none)
+      expect.stringMatching(/^SELECT c.id, c.customer_id/), // the active cart (none)
       expect.stringMatching(/^SELECT "Cart"/), // the latest cart, to give back a released one (none)
       expect.stringMatching(/^SELECT s\.variant_id, s\.on_hand - s\.reserved AS available/), // limits and stock
       expect.stringMatching(/^START TRANSACTION; SET LOCAL statement_timeout/), // its bounds ride with the BEGIN
