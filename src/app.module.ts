@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Logger, Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -19,6 +19,7 @@ import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
 import { Env } from './shared/config';
 import {
+  applyRoleTimeouts,
   assertTransactionTimeoutsInForce,
   buildAppDataSourceOptions,
   sizeReadPool,
@@ -88,6 +89,8 @@ export class AppModule {
             retryDelay: 1000,
           }),
           dataSourceFactory: async (options) => {
+            // Before the pools open, so that their sessions start with the bounds as defaults.
+            await applyRoleTimeouts(env.DATABASE_URL, transactionTimeoutsOf(env), new Logger('Database'));
             const dataSource = await new DataSource(options!).initialize();
             sizeReadPool(dataSource, env.DATABASE_READ_POOL_SIZE);
             try {

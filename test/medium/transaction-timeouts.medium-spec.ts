@@ -1,5 +1,5 @@
 import { EFFECTIVE_TIMEOUTS_SQL } from '../../src/shared/database';
-import { MediumContext, startMediumContext } from '../support/medium';
+import { MediumContext, startIsolatedMediumContext } from '../support/medium';
 import { queuePrefix } from '../support/test-app';
 
 type Effective = { name: string; ms: number }[];
@@ -15,7 +15,8 @@ describe('transaction timeouts', () => {
   let t: MediumContext;
 
   beforeAll(async () => {
-    t = await startMediumContext({
+    // A database of its own: the role's defaults are set per database.
+    t = await startIsolatedMediumContext('transaction-timeouts', {
       QUEUE_PREFIX: queuePrefix('transaction-timeouts'),
       DATABASE_LOCK_TIMEOUT_MS: '1234',
       DATABASE_STATEMENT_TIMEOUT_MS: '5678',
@@ -36,14 +37,23 @@ describe('transaction timeouts', () => {
     });
   });
 
-  it('leave the connection as they found it: nothing is set for the session or at connect', async () => {
+  it("bound statements outside a transaction as the role's defaults, never as startup parameters or session state", async () => {
     const runner = t.dataSource.createQueryRunner('master');
     try {
       await runner.startTransaction();
       await runner.commitTransaction();
-      // The same connection, after its transaction: the server's defaults again.
-      const after: Effective = await runner.query(EFFECTIVE_TIMEOUTS_SQL);
-      expect(byName(after)).toEqual({ lock_timeout: 0, statement_timeout: 0, idle_in_transaction_session_timeout: 0 });
+      // The same connection, after its transaction: the role's defaults in this database,
+      // set by the server at session start, not by the client.
+      const after: { name: string; ms: number; source: string }[] = await runner.query(
+        `SELECT name, setting::int AS ms, source FROM pg_settings
+          WHERE name IN ('statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout')`,
+      );
+      expect(byName(after)).toEqual({
+        lock_timeout: 1234,
+        statement_timeout: 5678,
+        idle_in_transaction_session_timeout: 9012,
+      });
+      expect(after.map((row) => row.source)).toEqual(['database user', 'database user', 'database user']);
     } finally {
       await runner.release();
     }

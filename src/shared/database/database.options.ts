@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { Env } from '../config';
 import { AfterCommitSubscriber } from './after-commit';
-import { clientWithTransactionTimeouts, TransactionTimeouts } from './transaction-timeouts';
+import { clientWithTransactionTimeouts, NO_TIMEOUTS, TransactionTimeouts } from './transaction-timeouts';
 
 type DatabaseEnv = Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>;
 
@@ -19,8 +19,8 @@ type AppDatabaseEnv = DatabaseEnv &
 /**
  * The one DataSource definition, shared by the app and the TypeORM CLI. Entities and
  * migrations are found by file name, so the same options work from src (ts-jest) and
- * from dist (compiled). Tools (migrations, scratch databases) get it without time limits:
- * a migration may rightly run for minutes.
+ * from dist (compiled). Tools (migrations, scratch databases) get it without time limits
+ * in their transactions, whatever the role's defaults: a migration may rightly run for minutes.
  */
 export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
   const srcRoot = join(__dirname, '..', '..');
@@ -35,7 +35,8 @@ export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     applicationName: 'commerce-api',
-    extra: { max: env.DATABASE_POOL_SIZE },
+    // The role's defaults are the service's bounds (applyRoleTimeouts); a tool's transactions lift them.
+    extra: { max: env.DATABASE_POOL_SIZE, Client: clientWithTransactionTimeouts(NO_TIMEOUTS) },
   };
 }
 
@@ -44,8 +45,9 @@ export function buildDataSourceOptions(env: DatabaseEnv): DataSourceOptions {
  * timeout for a connection; inside a transaction a statement waits at most the lock
  * timeout for a row lock and runs at most the statement timeout, and PostgreSQL ends a
  * transaction left idle by a stuck process, so one held row can never hold the whole
- * service. The bounds are set per transaction (see transaction-timeouts.ts), never as
- * startup parameters or session state, so they hold behind PgBouncer in transaction mode.
+ * service. The bounds are set per transaction and as the role's defaults for statements
+ * outside one (see transaction-timeouts.ts), never as startup parameters or session state,
+ * so they hold behind PgBouncer in transaction mode.
  *
  * Plain reads outside transactions (catalog pages, quotes, stock figures) get a small
  * pool of their own through TypeORM's replication mode, pointed at the same server:

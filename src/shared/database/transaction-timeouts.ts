@@ -19,6 +19,12 @@ export const EFFECTIVE_TIMEOUTS_SQL =
   `SELECT name, setting::int AS ms FROM pg_settings ` +
   `WHERE name IN ('statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout')`;
 
+/** A bound as SQL literal: whole milliseconds, 0 for none. */
+function ms(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Invalid timeout: ${value}`);
+  return value;
+}
+
 /**
  * The statement that opens a transaction with its bounds set for that transaction only.
  * `SET LOCAL` rather than startup parameters or session `SET`: behind a pooler in
@@ -27,10 +33,6 @@ export const EFFECTIVE_TIMEOUTS_SQL =
  * One simple-protocol string, so it costs the round trip the BEGIN cost anyway.
  */
 export function transactionStartSql(timeouts: TransactionTimeouts): string {
-  const ms = (value: number) => {
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Invalid timeout: ${value}`);
-    return value;
-  };
   return [
     TRANSACTION_START,
     `SET LOCAL statement_timeout = ${ms(timeouts.statementMs)}`,
@@ -88,4 +90,44 @@ export async function assertTransactionTimeoutsInForce(
   const missing = timeoutsNotInForce(effective, timeouts);
   if (missing.length > 0)
     throw new Error(`Transactions do not run under the configured timeouts: ${missing.join('; ')}`);
+}
+
+/** What tools (migrations, the CLI) run under: no bound, whatever the role's defaults say. */
+export const NO_TIMEOUTS: TransactionTimeouts = { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 };
+
+/**
+ * Makes the bounds the defaults of the service's role in its database, so that a
+ * statement outside a transaction (a single UPDATE, a catalog read) is bounded too: the
+ * server applies them to every new session of the role, through any pooler, with no
+ * startup parameter and no session SET. Run before the pools open. Sessions opened
+ * earlier (a pooler's server connections) keep their old defaults until they are
+ * recycled. A role not allowed to change its defaults is told to the operator, who then
+ * sets them (docs/deployment.md); transactions carry their own bounds either way.
+ */
+export async function applyRoleTimeouts(
+  databaseUrl: string,
+  timeouts: TransactionTimeouts,
+  log: { warn(details: Record<string, unknown>, message: string): void },
+): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl, application_name: 'commerce-api-setup' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const [{ database }] = (await client.query<{ database: string }>('SELECT current_database() AS database')).rows;
+    const scope = `ALTER ROLE CURRENT_USER IN DATABASE "${database.replace(/"/g, '""')}" SET`;
+    await client.query(
+      [
+        `${scope} statement_timeout = ${ms(timeouts.statementMs)}`,
+        `${scope} lock_timeout = ${ms(timeouts.lockMs)}`,
+        `${scope} idle_in_transaction_session_timeout = ${ms(timeouts.idleInTransactionMs)}`,
+      ].join('; '),
+    );
+  } catch (error) {
+    log.warn(
+      { err: error },
+      'Could not make the timeouts the role defaults; statements outside transactions are bounded only by what the operator set',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
