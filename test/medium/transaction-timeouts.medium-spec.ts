@@ -51,9 +51,14 @@ describe('transaction timeouts', () => {
       expect(byName(after)).toEqual({
         lock_timeout: 1234,
         statement_timeout: 5678,
-        idle_in_transaction_session_timeout: 9012,
+        idle_in_transaction_session_timeout: 0,
       });
-      expect(after.map((row) => row.source)).toEqual(['database user', 'database user', 'database user']);
+      expect(Object.fromEntries(after.map((row) => [row.name, row.source]))).toEqual({
+        lock_timeout: 'database user',
+        statement_timeout: 'database user',
+        // Only a transaction can sit idle, and every transaction sets its own.
+        idle_in_transaction_session_timeout: 'default',
+      });
     } finally {
       await runner.release();
     }

@@ -96,13 +96,15 @@ export async function assertTransactionTimeoutsInForce(
 export const NO_TIMEOUTS: TransactionTimeouts = { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 };
 
 /**
- * Makes the bounds the defaults of the service's role in its database, so that a
- * statement outside a transaction (a single UPDATE, a catalog read) is bounded too: the
- * server applies them to every new session of the role, through any pooler, with no
- * startup parameter and no session SET. Run before the pools open. Sessions opened
- * earlier (a pooler's server connections) keep their old defaults until they are
- * recycled. A role not allowed to change its defaults is told to the operator, who then
- * sets them (docs/deployment.md); transactions carry their own bounds either way.
+ * Makes the statement and lock bounds the defaults of the service's role in its database,
+ * so that a statement outside a transaction (a single UPDATE, a catalog read) is bounded
+ * too: the server applies them to every new session of the role, through any pooler, with
+ * no startup parameter and no session SET. The idle-in-transaction bound stays per
+ * transaction: only a transaction can sit idle, and an operator's session of the same role
+ * should not be cut off for it. Run before the pools open. Sessions opened earlier (a
+ * pooler's server connections) keep their old defaults until they are recycled. A role not
+ * allowed to change its defaults is told to the operator (docs/deployment.md); transactions
+ * carry their own bounds either way.
  */
 export async function applyRoleTimeouts(
   databaseUrl: string,
@@ -119,7 +121,6 @@ export async function applyRoleTimeouts(
       [
         `${scope} statement_timeout = ${ms(timeouts.statementMs)}`,
         `${scope} lock_timeout = ${ms(timeouts.lockMs)}`,
-        `${scope} idle_in_transaction_session_timeout = ${ms(timeouts.idleInTransactionMs)}`,
       ].join('; '),
     );
   } catch (error) {
