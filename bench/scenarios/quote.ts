@@ -12,8 +12,8 @@ export const TRIVIAL_REQUESTS: LoadRequest[] = [{ method: 'GET', path: '/health'
  * with quantities and tiers that make the rules (volume, tier, schedule, scarcity at
  * every scope) apply or not.
  */
-export async function quoteRequests(ctx: BenchContext): Promise<LoadRequest[]> {
-  const variantIds = ctx.seeded.quoteVariantIds;
+/** The bench's pricing rules, scoped to these variants, their products and the seeded categories. */
+export async function createPricingRules(ctx: BenchContext, variantIds: number[]): Promise<void> {
   const scopes = {
     categoryIds: [...ctx.seeded.categories.topIds, ...ctx.seeded.categories.leafIds],
     productIds: await productIdsOf(ctx.db, variantIds),
@@ -22,6 +22,11 @@ export async function quoteRequests(ctx: BenchContext): Promise<LoadRequest[]> {
   for (const rule of ruleBodies(ctx.options.rules, scopes)) {
     await ctx.adminCall('POST', '/api/pricing/rules', rule, 201);
   }
+}
+
+export async function quoteRequests(ctx: BenchContext): Promise<LoadRequest[]> {
+  const variantIds = ctx.seeded.quoteVariantIds;
+  await createPricingRules(ctx, variantIds);
   return variantIds.map((variantId, index) => ({
     method: 'GET',
     path: `/api/pricing/${variantId}/price?quantity=${1 + (index % 12)}&tier=${TIERS[index % TIERS.length]}`,

@@ -5,7 +5,8 @@ import { Pool } from 'pg';
 import { RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
 import { BenchContext, ScenarioResult } from '../lib/context';
 import { clockTime } from '../lib/report';
-import { productIdsOf, ruleBodies, seedVariants } from '../lib/seed';
+import { seedVariants } from '../lib/seed';
+import { createPricingRules } from './quote';
 import { FLOW_OUTCOMES, FlowOutcome, runSoakLoad, SoakLoadResult, SoakLoadSpec, SoakRow } from '../lib/soak-load';
 import { median, round } from '../lib/stats';
 import { step } from '../lib/step';
@@ -332,14 +333,7 @@ class ExpiryClock {
 async function ensurePricingRules(ctx: BenchContext, variantIds: number[]): Promise<void> {
   const { rows } = await ctx.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM pricing_rules`);
   if (rows[0].count > 0) return;
-  const scopes = {
-    categoryIds: [...ctx.seeded.categories.topIds, ...ctx.seeded.categories.leafIds],
-    productIds: await productIdsOf(ctx.db, variantIds),
-    variantIds,
-  };
-  for (const rule of ruleBodies(ctx.options.rules, scopes)) {
-    await ctx.adminCall('POST', '/api/pricing/rules', rule, 201);
-  }
+  await createPricingRules(ctx, variantIds);
 }
 
 async function countReservations(ctx: BenchContext, ownerPattern: string, status: string): Promise<number> {

@@ -4,11 +4,11 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Env } from '../shared/config';
 import {
   clientWithTransactionTimeouts,
+  configuredTransactionTimeouts,
   EFFECTIVE_TIMEOUTS_SQL,
   TRANSACTION_START,
   TransactionTimeouts,
   timeoutsNotInForce,
-  transactionTimeoutsOf,
 } from '../shared/database';
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -30,11 +30,7 @@ export class PostgresHealthIndicator {
     private readonly config: ConfigService<Env, true>,
     private readonly indicators: HealthIndicatorService,
   ) {
-    this.timeouts = transactionTimeoutsOf({
-      DATABASE_STATEMENT_TIMEOUT_MS: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
-      DATABASE_LOCK_TIMEOUT_MS: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
-      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: config.get('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', { infer: true }),
-    });
+    this.timeouts = configuredTransactionTimeouts(config);
     this.ProbeClient = clientWithTransactionTimeouts(this.timeouts);
   }
 

@@ -85,6 +85,17 @@ export function transactionTimeoutsOf(
   };
 }
 
+/** The bounds as configured, for code that reads settings through a ConfigService. */
+export function configuredTransactionTimeouts(config: {
+  get<K extends keyof Env>(key: K, options: { infer: true }): Env[K];
+}): TransactionTimeouts {
+  return transactionTimeoutsOf({
+    DATABASE_STATEMENT_TIMEOUT_MS: config.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
+    DATABASE_LOCK_TIMEOUT_MS: config.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: config.get('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', { infer: true }),
+  });
+}
+
 interface SizedPool {
   options: { max: number };
 }

@@ -10,8 +10,8 @@ import {
   afterCommit,
   buildDataSourceOptions,
   clientWithTransactionTimeouts,
+  configuredTransactionTimeouts,
   queryForRead,
-  transactionTimeoutsOf,
 } from '../database';
 import { ReplicaFreshness, ReplicaVerdict } from './replica-freshness';
 import { walPosition } from './wal-position';
@@ -185,15 +185,7 @@ export class ReplicaReads implements OnApplicationBootstrap, OnModuleDestroy {
         max: Math.max(1, env.get('DATABASE_READ_POOL_SIZE', { infer: true })),
         connectionTimeoutMillis: CHECK_TIMEOUT_MS,
         keepAlive: true,
-        Client: clientWithTransactionTimeouts(
-          transactionTimeoutsOf({
-            DATABASE_STATEMENT_TIMEOUT_MS: env.get('DATABASE_STATEMENT_TIMEOUT_MS', { infer: true }),
-            DATABASE_LOCK_TIMEOUT_MS: env.get('DATABASE_LOCK_TIMEOUT_MS', { infer: true }),
-            DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: env.get('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', {
-              infer: true,
-            }),
-          }),
-        ),
+        Client: clientWithTransactionTimeouts(configuredTransactionTimeouts(env)),
       },
     });
     try {
