@@ -8,12 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { APP_ERRORS } from './app.errors';
+import { APP_EVENTS } from './app.events';
 import { AppModule } from './app.module';
-import { ReservationEventPayload, StockChangedPayload, StockStatePayload } from './inventory';
 import { serveConsole } from './ops';
-import { documentWebhookEvents, webhookPayloadClasses, WebhookPayloadModels } from './outbox';
-import { PriceRulesChangedPayload } from './pricing';
-import { VariantChangedPayload } from './products';
+import { documentWebhookEvents, webhookPayloadClasses } from './outbox';
 import { Env } from './shared/config';
 import { documentErrorCodes, DomainError, ErrorCode, ProblemDetailsFilter, problemResponse } from './shared/errors';
 import { TokenService } from './shared/auth';
@@ -146,21 +144,6 @@ function answerOnlyProbes(problems: ProblemDetailsFilter) {
   };
 }
 
-/** The payload each module publishes with each event type: the schemas of the webhook bodies. */
-const WEBHOOK_PAYLOADS: WebhookPayloadModels = {
-  'reservation.created': ReservationEventPayload,
-  'reservation.extended': ReservationEventPayload,
-  'reservation.confirmed': ReservationEventPayload,
-  'reservation.cancelled': ReservationEventPayload,
-  'reservation.expired': ReservationEventPayload,
-  'stock.changed': StockChangedPayload,
-  'stock.low': StockStatePayload,
-  'stock.out': StockStatePayload,
-  'stock.back_in_stock': StockStatePayload,
-  'price.rules_changed': PriceRulesChangedPayload,
-  'catalog.variant_changed': VariantChangedPayload,
-};
-
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Commerce inventory and pricing API')
@@ -192,7 +175,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
-    extraModels: webhookPayloadClasses(WEBHOOK_PAYLOADS),
+    extraModels: webhookPayloadClasses(APP_EVENTS),
   });
-  return documentWebhookEvents(documentErrorCodes(document, APP_ERRORS), WEBHOOK_PAYLOADS);
+  return documentWebhookEvents(documentErrorCodes(document, APP_ERRORS), APP_EVENTS);
 }

@@ -9,11 +9,12 @@ import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_ERRORS } from './app.errors';
+import { APP_EVENTS } from './app.events';
 import { CartJobsModule, CartModule } from './cart';
 import { HealthModule } from './health';
 import { InventoryJobsModule, InventoryModule } from './inventory';
 import { OpsModule, outcomeOf } from './ops';
-import { OutboxJobsModule, OutboxModule } from './outbox';
+import { EventCatalogModule, OutboxJobsModule, OutboxModule } from './outbox';
 import { PricingModule } from './pricing';
 import { ProductsModule } from './products';
 import { AuthModule } from './shared/auth';
@@ -107,6 +108,7 @@ export class AppModule {
         }),
         EventEmitterModule.forRoot(),
         ErrorsModule.forRoot(APP_ERRORS),
+        EventCatalogModule.forRoot(APP_EVENTS),
         AuthModule,
         HealthModule,
         OutboxModule,

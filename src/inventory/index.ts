@@ -21,4 +21,5 @@ export type { ReservationItemView, ReservationView } from './reservation.reposit
 export type { ReserveRequest } from './reservations.service';
 export type { ReserveLine } from './reserve-lines';
 export type { StockAvailability } from './stock.repository';
-export { ReservationEventPayload, StockChangedPayload, StockStatePayload } from './inventory-events';
+export { INVENTORY_EVENTS } from './inventory-events';
+export type { ReservationEventPayload } from './inventory-events';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NewOutboxEvent } from '../outbox';
+import { defineEvents, NewOutboxEvent } from '../outbox';
 import { RESERVATION_STATUSES, ReservationStatus } from './reservation.entity';
 import { ClosedReservation, ReservationView } from './reservation.repository';
 import { STOCK_STATE_CAUSES, STOCK_STATES, StockEventName, StockState, StockStateCause } from './stock-state';
@@ -111,6 +111,20 @@ export class StockStatePayload {
   @ApiProperty({ enum: STOCK_STATE_CAUSES, enumName: 'StockStateCause' })
   cause!: StockStateCause;
 }
+
+/** What inventory publishes: the reservation lifecycle and the stock it moves. */
+export const INVENTORY_EVENTS = defineEvents({
+  'reservation.created': { aggregate: 'reservation', payload: ReservationEventPayload },
+  'reservation.extended': { aggregate: 'reservation', payload: ReservationEventPayload },
+  'reservation.confirmed': { aggregate: 'reservation', payload: ReservationEventPayload },
+  'reservation.cancelled': { aggregate: 'reservation', payload: ReservationEventPayload },
+  'reservation.expired': { aggregate: 'reservation', payload: ReservationEventPayload },
+  'stock.changed': { aggregate: 'stock', payload: StockChangedPayload },
+  'stock.low': { aggregate: 'stock', payload: StockStatePayload },
+  'stock.out': { aggregate: 'stock', payload: StockStatePayload },
+  'stock.back_in_stock': { aggregate: 'stock', payload: StockStatePayload },
+});
+export type InventoryEventType = keyof typeof INVENTORY_EVENTS;
 
 export function reservationCreatedEvent(reservation: ReservationView): NewOutboxEvent<ReservationEventPayload> {
   return {

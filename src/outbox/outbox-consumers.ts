@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxEvent, OutboxEventType } from './event-types';
+import { OutboxEvent } from './event-types';
 import { ConsumerInterest } from './outbox.repository';
 
 /**
@@ -9,7 +9,8 @@ import { ConsumerInterest } from './outbox.repository';
 export interface OutboxConsumer {
   /** Stable: pending deliveries are kept under it. */
   name: string;
-  events: readonly OutboxEventType[];
+  /** Types the application's event catalog declares. */
+  events: readonly string[];
   handle(event: OutboxEvent): Promise<void>;
 }
 

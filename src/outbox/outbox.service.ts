@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, QueryRunner } from 'typeorm';
 import { InvalidationBus } from '../shared/bus';
 import { beforeCommit } from '../shared/database';
+import { EventCatalog } from './event-catalog';
 import { NewOutboxEvent } from './event-types';
 import { OutboxConsumer, OutboxConsumers } from './outbox-consumers';
 import { insertEventsSql, OutboxRepository } from './outbox.repository';
@@ -37,11 +38,13 @@ export class OutboxService {
     private readonly events: OutboxRepository,
     private readonly consumers: OutboxConsumers,
     private readonly bus: InvalidationBus,
+    private readonly catalog: EventCatalog,
   ) {}
 
   /** Records the events within `tx`, which must be the transaction of the change they describe. */
   async publish(tx: EntityManager, events: readonly NewOutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
+    this.assertDeclared(events);
     const runner = this.transactionOf(tx);
     const queued = this.pending.get(runner);
     if (queued) {
@@ -59,6 +62,7 @@ export class OutboxService {
    * `tx` later are written before its commit as usual.
    */
   recordWithin(tx: EntityManager, events: readonly NewOutboxEvent[], first: number): EventsWithinStatement | null {
+    this.assertDeclared(events);
     const runner = this.transactionOf(tx);
     const all = [...(this.pending.get(runner) ?? []), ...events];
     this.pending.delete(runner);
@@ -79,12 +83,20 @@ export class OutboxService {
 
   /** Runs `consumer` for every event of its types, in the relays of worker processes. */
   registerConsumer(consumer: OutboxConsumer): void {
+    this.catalog.assertDeclared(consumer.events, `The outbox consumer ${consumer.name}`);
     this.consumers.register(consumer);
   }
 
   private async flush(tx: EntityManager): Promise<void> {
     const recorded = this.recordWithin(tx, [], 1);
     if (recorded) await tx.query(`WITH ${recorded.ctes} SELECT 1 FROM ${recorded.from}`, recorded.parameters);
+  }
+
+  private assertDeclared(events: readonly NewOutboxEvent[]): void {
+    this.catalog.assertDeclared(
+      events.map((event) => event.type),
+      'A published event',
+    );
   }
 
   private transactionOf(tx: EntityManager): QueryRunner {

@@ -1,10 +1,11 @@
 import { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { OUTBOX_EVENT_TYPES, OutboxEventType, WEBHOOK_PING } from './event-types';
+import { EventCatalog } from './event-catalog';
+import { WEBHOOK_PING } from './event-types';
 
-/** The payload class of every event type, as the publishing modules declare them. */
-export type WebhookPayloadModels = Record<OutboxEventType, Type<unknown>>;
+/** The schema of the event types a subscription may name: the catalog's, known only once composed. */
+export const WEBHOOK_EVENT_TYPE_SCHEMA = 'WebhookEventType';
 
 export class WebhookPingPayload {
   @ApiProperty({ format: 'uuid' })
@@ -21,16 +22,19 @@ function envelopeName(type: string): string {
 }
 
 /**
- * Adds the webhook request bodies to the document's components: one envelope per event
+ * Completes the document with what only the composed catalog knows. `WebhookEventType`
+ * lists the catalog's types, and a list of them (a subscription's `events`) can hold each
+ * once. The webhook request bodies go to the document's components: one envelope per event
  * type (`{ type, timestamp, data }`, Standard Webhooks' form, `data` the module's payload
  * schema) and `WebhookEvent`, the union of them discriminated by `type`. Integration teams
  * generate their receivers' types from these. The payload classes must be among the
  * document's extra models (see webhookPayloadClasses).
  */
-export function documentWebhookEvents(document: OpenAPIObject, models: WebhookPayloadModels): OpenAPIObject {
+export function documentWebhookEvents(document: OpenAPIObject, catalog: EventCatalog): OpenAPIObject {
   const schemas = ((document.components ??= {}).schemas ??= {});
+  documentEventTypes(schemas, catalog.types);
   const payloadOf: [string, Type<unknown>][] = [
-    ...OUTBOX_EVENT_TYPES.map((type): [string, Type<unknown>] => [type, models[type]]),
+    ...catalog.types.map((type): [string, Type<unknown>] => [type, catalog.definitionOf(type)!.payload]),
     [WEBHOOK_PING, WebhookPingPayload],
   ];
   const mapping: Record<string, string> = {};
@@ -56,7 +60,22 @@ export function documentWebhookEvents(document: OpenAPIObject, models: WebhookPa
   return document;
 }
 
+type Schemas = NonNullable<OpenAPIObject['components']>['schemas'] & object;
+
+function documentEventTypes(schemas: Schemas, types: string[]): void {
+  const ref = `#/components/schemas/${WEBHOOK_EVENT_TYPE_SCHEMA}`;
+  schemas[WEBHOOK_EVENT_TYPE_SCHEMA] = { type: 'string', enum: types };
+  for (const schema of Object.values(schemas)) {
+    for (const property of Object.values('properties' in schema ? (schema.properties ?? {}) : {})) {
+      const items = 'items' in property ? property.items : undefined;
+      // A list a client sends (it has a minimum) holds each type at most once.
+      if (items && '$ref' in items && items.$ref === ref && 'minItems' in property) property.maxItems = types.length;
+    }
+  }
+}
+
 /** The classes to give SwaggerModule.createDocument as extra models. */
-export function webhookPayloadClasses(models: WebhookPayloadModels): Type<unknown>[] {
-  return [...new Set([...Object.values(models), WebhookPingPayload])];
+export function webhookPayloadClasses(catalog: EventCatalog): Type<unknown>[] {
+  const payloads = catalog.types.map((type) => catalog.definitionOf(type)!.payload);
+  return [...new Set([...payloads, WebhookPingPayload])];
 }

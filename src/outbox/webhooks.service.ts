@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { Env } from '../shared/config';
+import { ValidationFailedError } from '../shared/errors';
 import { CreateWebhookDto, DeliveryListQueryDto, DeliveryView, UpdateWebhookDto } from './dto/webhook.dto';
+import { EventCatalog } from './event-catalog';
 import { WEBHOOK_PING } from './event-types';
 import { webhookBody } from './webhook-body';
 import { WebhookSender } from './webhook-sender';
@@ -27,12 +29,14 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly sender: WebhookSender,
+    private readonly catalog: EventCatalog,
     config: ConfigService<Env, true>,
   ) {
     this.allowPrivate = config.get('WEBHOOKS_ALLOW_PRIVATE', { infer: true });
   }
 
   async create(input: CreateWebhookDto): Promise<WebhookSubscription> {
+    this.assertPublished(input.events);
     await this.assertDeliverable(input.url);
     const secret = `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
     return this.webhooks.insert(
@@ -52,6 +56,7 @@ export class WebhooksService {
   }
 
   async update(id: string, input: UpdateWebhookDto): Promise<WebhookSubscription> {
+    if (input.events !== undefined) this.assertPublished(input.events);
     if (input.url !== undefined) await this.assertDeliverable(input.url);
     const updated = await this.webhooks.update(id, {
       ...(input.url !== undefined && { url: input.url }),
@@ -95,6 +100,13 @@ export class WebhooksService {
     });
     await this.webhooks.recordPingOutcome(ping.deliveryId, outcome);
     return (await this.webhooks.findDelivery(id, ping.deliveryId))!;
+  }
+
+  private assertPublished(events: readonly string[]): void {
+    const unknown = events.filter((type) => !this.catalog.has(type));
+    if (unknown.length === 0) return;
+    const message = `events: ${unknown.join(', ')} is not an event type; the types are ${this.catalog.types.join(', ')}`;
+    throw new ValidationFailedError(message, [{ field: 'events', message }]);
   }
 
   private async assertDeliverable(url: string): Promise<void> {

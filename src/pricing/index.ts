@@ -5,4 +5,4 @@ export type { AppliedRule, ConsideredReason, ConsideredRule } from './price-engi
 export { RULE_KINDS } from './rule';
 export type { RuleKind } from './rule';
 export { UnknownVariantsError } from './pricing.errors';
-export { PriceRulesChangedPayload } from './pricing-events';
+export { PRICING_EVENTS } from './pricing-events';

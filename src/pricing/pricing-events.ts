@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NewOutboxEvent } from '../outbox';
+import { defineEvents, NewOutboxEvent } from '../outbox';
 import { RULE_KINDS, RuleKind, StoredRule } from './rule';
 
 export const RULE_CHANGES = ['CREATED', 'UPDATED', 'DELETED'] as const;
@@ -23,6 +23,11 @@ export class PriceRulesChangedPayload {
   @ApiProperty({ type: 'boolean', nullable: true, description: 'Null for DELETED' })
   active!: boolean | null;
 }
+
+/** What pricing publishes. */
+export const PRICING_EVENTS = defineEvents({
+  'price.rules_changed': { aggregate: 'pricing-rule', payload: PriceRulesChangedPayload },
+});
 
 export function ruleChangedEvent(
   ruleId: number,

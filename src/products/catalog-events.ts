@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NewOutboxEvent } from '../outbox';
+import { defineEvents, NewOutboxEvent } from '../outbox';
 
 export const VARIANT_CHANGES = ['CREATED', 'UPDATED', 'DELETED'] as const;
 export type VariantChange = (typeof VARIANT_CHANGES)[number];
@@ -22,6 +22,11 @@ export class VariantChangedPayload {
   })
   change!: VariantChange;
 }
+
+/** What the catalog publishes. */
+export const CATALOG_EVENTS = defineEvents({
+  'catalog.variant_changed': { aggregate: 'variant', payload: VariantChangedPayload },
+});
 
 export function variantChangedEvents(
   variants: readonly { id: number; productId: number; sku: string }[],

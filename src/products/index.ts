@@ -4,4 +4,4 @@ export type { CatalogCacheStats } from './catalog.cache';
 export { ProductsModule } from './products.module';
 export { PRODUCTS_ERRORS, VariantNotFoundError } from './products.errors';
 export type { VariantAttributes } from './variant.entity';
-export { VariantChangedPayload } from './catalog-events';
+export { CATALOG_EVENTS } from './catalog-events';

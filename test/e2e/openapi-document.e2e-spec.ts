@@ -1,4 +1,4 @@
-import { OUTBOX_EVENT_TYPES } from '../../src/outbox';
+import { APP_EVENTS } from '../../src/app.events';
 import {
   ADMIN_OPERATION_IDS,
   CUSTOMER_OPERATION_IDS,
@@ -205,7 +205,7 @@ describe('HTTP conventions', () => {
       };
       const types = Object.keys(union.discriminator.mapping);
 
-      expect(types.sort()).toEqual([...OUTBOX_EVENT_TYPES, 'webhook.ping'].sort());
+      expect(types.sort()).toEqual([...APP_EVENTS.types, 'webhook.ping'].sort());
       expect(union.oneOf).toHaveLength(types.length);
       for (const type of types) {
         const envelope = schemas[union.discriminator.mapping[type].replace('#/components/schemas/', '')] as {

@@ -1,4 +1,4 @@
-import { OUTBOX_EVENT_TYPES } from '../../src/outbox';
+import { APP_EVENTS } from '../../src/app.events';
 import { newProduct } from '../support/catalog.factory';
 import { newCustomer } from '../support/customer.factory';
 import { line, makeOverdue, newStockedVariant, reservationRequests, reserve } from '../support/inventory.factory';
@@ -9,7 +9,7 @@ import { startIsolatedTestApp, TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 import { ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
-const ALL_EVENTS: string[] = [...OUTBOX_EVENT_TYPES];
+const ALL_EVENTS: string[] = APP_EVENTS.types;
 
 /** Webhook deliveries end to end: the real app, its relay, and a real HTTP receiver on loopback. */
 describe('webhook deliveries', () => {

@@ -1,19 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsOmittable, PageDto, PageQueryDto, trim, trimToNull } from '../../shared/http';
 import { DELIVERY_STATUSES, DeliveryStatus, EventDelivery } from '../event-delivery.entity';
-import { OUTBOX_EVENT_TYPES, OutboxEventType, WEBHOOK_PING } from '../event-types';
+import { WEBHOOK_PING } from '../event-types';
+import { WEBHOOK_EVENT_TYPE_SCHEMA } from '../webhook-event-schemas';
 import { WebhookSubscription } from '../webhook-subscription.entity';
 
 const MAX_URL_LENGTH = 2048;
@@ -26,12 +17,12 @@ const URL_DOC = {
     'http(s) only, without credentials. Loopback, private and link-local addresses are refused unless ' +
     'WEBHOOKS_ALLOW_PRIVATE=true.',
 } as const;
+// The event types are the application's catalog, composed after this class is declared:
+// WebhooksService checks each against it, and the document lists them (documentWebhookEvents).
+const EVENT_TYPES_DOC = { type: 'array', items: { $ref: getSchemaPath(WEBHOOK_EVENT_TYPE_SCHEMA) } } as const;
 const EVENTS_DOC = {
-  enum: OUTBOX_EVENT_TYPES,
-  enumName: 'WebhookEventType',
-  isArray: true,
+  ...EVENT_TYPES_DOC,
   minItems: 1,
-  maxItems: OUTBOX_EVENT_TYPES.length,
   example: ['reservation.created', 'stock.back_in_stock'],
 } as const;
 
@@ -45,10 +36,9 @@ export class CreateWebhookDto {
   @ApiProperty(EVENTS_DOC)
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(OUTBOX_EVENT_TYPES.length)
   @ArrayUnique()
-  @IsIn(OUTBOX_EVENT_TYPES, { each: true })
-  events!: OutboxEventType[];
+  @IsString({ each: true })
+  events!: string[];
 
   @ApiPropertyOptional({ default: true })
   @IsOmittable()
@@ -75,10 +65,9 @@ export class UpdateWebhookDto {
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(OUTBOX_EVENT_TYPES.length)
   @ArrayUnique()
-  @IsIn(OUTBOX_EVENT_TYPES, { each: true })
-  events?: OutboxEventType[];
+  @IsString({ each: true })
+  events?: string[];
 
   @ApiPropertyOptional({ description: 'true also clears the reason a failing subscription was disabled' })
   @IsOmittable()
@@ -100,8 +89,8 @@ export class WebhookDto {
   @ApiProperty({ example: 'https://erp.example.com/hooks/commerce' })
   url!: string;
 
-  @ApiProperty({ enum: OUTBOX_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true })
-  events!: OutboxEventType[];
+  @ApiProperty(EVENT_TYPES_DOC)
+  events!: string[];
 
   @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
@@ -129,7 +118,7 @@ export class WebhookDto {
     return {
       id: subscription.id,
       url: subscription.url,
-      events: subscription.events as OutboxEventType[],
+      events: subscription.events,
       description: subscription.description,
       active: subscription.active,
       disabledReason: subscription.disabledReason,
