@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test`: the test stages one after another (npm has run scripts/test-prerequisites.sh
+# first, as `pretest`). Every stage runs even when one before it failed, so that a failing
+# unit test does not hide what the fault and browser suites would say; a table of results
+# and durations ends the run, and it exits non-zero if any stage failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One command runs several stages, so there is no one place for arguments to go.
+if [ $# -gt 0 ]; then
+  echo "npm test takes no arguments; to run one project with them: npm run test:unit -- $*" >&2
+  exit 2
+fi
+
+results=()
+failed=0
+stage() { # stage NAME COMMAND...
+  local name=$1 start=$SECONDS status=0
+  shift
+  echo "== $name: $*"
+  "$@" || status=$?
+  [ "$status" = 0 ] || failed=1
+  results+=("$(printf '%-16s %-7s %7d' "$name" "$([ "$status" = 0 ] && echo passed || echo FAILED)" $((SECONDS - start)))")
+}
+summary() {
+  printf '\n%-16s %-7s %7s\n' Stage Result Seconds
+  if [ ${#results[@]} -gt 0 ]; then printf '%s\n' "${results[@]}"; fi
+}
+# Ctrl-C stops the whole run rather than moving on to the next stage.
+trap 'summary; echo interrupted; exit 130' INT TERM
+
+stage 'unit medium e2e' npx jest --selectProjects unit medium e2e
+stage faults npm run test:faults
+stage browser npm run test:browser
+
+summary
+exit "$failed"
