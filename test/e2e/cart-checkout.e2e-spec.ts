@@ -14,7 +14,7 @@ import { UUID } from '../support/ids';
 import { deleteVariant, setStock, stockOf } from '../support/inventory.factory';
 import { createRule, quote, ruleBody } from '../support/pricing.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
-import { reservationsOf, stockLevelOf } from '../support/rows';
+import { reservationsOf, stockRowOf } from '../support/rows';
 import { startQuietTestApp, TestApp, unique } from '../support/test-app';
 
 describe('cart', () => {
@@ -207,7 +207,7 @@ describe('cart', () => {
       expect(await reservationsOf(t, customer)).toEqual([]);
       expect((await stockOf(t, kept.id)).reserved).toBe(0);
       // The deleted variant's stock is no longer readable through the API; its row stays.
-      expect((await stockLevelOf(t, deleted.id)).reserved).toBe(0);
+      expect((await stockRowOf(t, deleted.id)).reserved).toBe(0);
 
       // Removing the line the customer can no longer buy lets the rest check out.
       const deletedLine = before.items.find((item: { variantId: number }) => item.variantId === deleted.id);
@@ -257,7 +257,7 @@ describe('cart', () => {
       expect(response.body.lines).toEqual([{ variantId: variant.id, requested: 4, available: 0 }]);
       expect(await cartOf(t, customer)).toEqual(before);
       expect(await reservationsOf(t, customer)).toEqual([]);
-      expect((await stockLevelOf(t, variant.id)).reserved).toBe(0);
+      expect((await stockRowOf(t, variant.id)).reserved).toBe(0);
     });
 
     it('refuses a body (checkout takes none) with 400, reserving nothing; an empty object is accepted', async () => {

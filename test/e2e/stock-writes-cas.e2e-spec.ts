@@ -9,7 +9,7 @@ import {
   reserve,
   snapshotOf,
   StockedVariant,
-  stockLevelOf,
+  fetchStockLevel,
   stockOf,
 } from '../support/inventory.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
@@ -84,19 +84,19 @@ describe('compare-and-set stock writes', () => {
     it('raises the version with a count, an adjustment, a reserve, a cancel, a confirm and a limits change', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
       const owner = unique('owner');
-      const versions = [await stockLevelOf(t, variant.id)];
+      const versions = [await fetchStockLevel(t, variant.id)];
       const step = async (write: () => Promise<unknown>) => {
         await write();
-        versions.push(await stockLevelOf(t, variant.id));
+        versions.push(await fetchStockLevel(t, variant.id));
       };
 
       await step(() => put(variant.id, { onHand: 12 }).expect(200));
       await step(() => postAdjustment(variant.id, { delta: 3, reason: 'RESTOCK' }).expect(201));
       const held = await reserve(t, owner, [line(variant, 2)]);
-      versions.push(await stockLevelOf(t, variant.id));
+      versions.push(await fetchStockLevel(t, variant.id));
       await step(() => cancel(held.id, t.admin).expect(200));
       const sold = await reserve(t, owner, [line(variant, 1)]);
-      versions.push(await stockLevelOf(t, variant.id));
+      versions.push(await fetchStockLevel(t, variant.id));
       await step(() => confirm(sold.id).expect(200));
       await step(() =>
         t.http
@@ -131,7 +131,7 @@ describe('compare-and-set stock writes', () => {
 
     it('answers 304 without a body while the copy is current, weak tag or not, and 200 once the stock moved', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { etag } = await stockLevelOf(t, variant.id);
+      const { etag } = await fetchStockLevel(t, variant.id);
 
       const current = await getStock(variant.id, etag);
       expect(current.status).toBe(304);
@@ -160,7 +160,7 @@ describe('compare-and-set stock writes', () => {
   describe('If-Match', () => {
     it('writes a PUT whose If-Match is the current ETag, and answers 200 with the new ETag', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { etag } = await stockLevelOf(t, variant.id);
+      const { etag } = await fetchStockLevel(t, variant.id);
 
       const response = await putStock(variant.id, { onHand: 15 }, { ifMatch: etag });
 
@@ -168,12 +168,12 @@ describe('compare-and-set stock writes', () => {
       expect(response.body).toMatchObject({ onHand: 15, reserved: 0, available: 15 });
       expect(response.headers.etag).toBe(`"${response.body.version}"`);
       expect(response.headers.etag).not.toBe(etag);
-      expect((await stockLevelOf(t, variant.id)).etag).toBe(response.headers.etag);
+      expect((await fetchStockLevel(t, variant.id)).etag).toBe(response.headers.etag);
     });
 
     it('writes an adjustment whose If-Match is the current ETag', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { etag } = await stockLevelOf(t, variant.id);
+      const { etag } = await fetchStockLevel(t, variant.id);
 
       const response = await postAdjustment(variant.id, { delta: -2, reason: 'DAMAGE' }, { ifMatch: etag });
 
@@ -184,10 +184,10 @@ describe('compare-and-set stock writes', () => {
 
     it('answers 412 PRECONDITION_FAILED with the current figures to a PUT with a stale ETag, and writes nothing', async () => {
       const variant = await heldVariant();
-      const stale = (await stockLevelOf(t, variant.id)).etag;
+      const stale = (await fetchStockLevel(t, variant.id)).etag;
       await postAdjustment(variant.id, { delta: 4, reason: 'RESTOCK' }).expect(201);
       const before = await snapshotOf(t, variant);
-      const { version } = await stockLevelOf(t, variant.id);
+      const { version } = await fetchStockLevel(t, variant.id);
 
       const response = await putStock(variant.id, { onHand: 30 }, { ifMatch: stale });
 
@@ -198,10 +198,10 @@ describe('compare-and-set stock writes', () => {
 
     it('answers 412 PRECONDITION_FAILED to an adjustment with a stale ETag, and writes nothing', async () => {
       const variant = await heldVariant();
-      const stale = (await stockLevelOf(t, variant.id)).etag;
+      const stale = (await fetchStockLevel(t, variant.id)).etag;
       await put(variant.id, { onHand: 11 }).expect(200);
       const before = await snapshotOf(t, variant);
-      const { version } = await stockLevelOf(t, variant.id);
+      const { version } = await fetchStockLevel(t, variant.id);
 
       const response = await postAdjustment(variant.id, { delta: 5, reason: 'RESTOCK' }, { ifMatch: stale });
 
@@ -224,7 +224,7 @@ describe('compare-and-set stock writes', () => {
 
     it('matches a list of tags that names the current one', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { version, etag } = await stockLevelOf(t, variant.id);
+      const { version, etag } = await fetchStockLevel(t, variant.id);
 
       const response = await putStock(variant.id, { onHand: 4 }, { ifMatch: `"${version + 100}", ${etag}` });
 
@@ -235,7 +235,7 @@ describe('compare-and-set stock writes', () => {
     it('answers 412 to a weak tag of the current version (If-Match compares strongly), and writes nothing', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
       const before = await snapshotOf(t, variant);
-      const { version } = await stockLevelOf(t, variant.id);
+      const { version } = await fetchStockLevel(t, variant.id);
 
       const set = await putStock(variant.id, { onHand: 20 }, { ifMatch: `W/"${version}"` });
       const adjusted = await postAdjustment(variant.id, { delta: 1, reason: 'RESTOCK' }, { ifMatch: `W/"${version}"` });
@@ -281,7 +281,7 @@ describe('compare-and-set stock writes', () => {
     it('answers 409 STOCK_CHANGED with the current figures to a PUT expecting another figure, and writes nothing', async () => {
       const variant = await heldVariant();
       const before = await snapshotOf(t, variant);
-      const { version } = await stockLevelOf(t, variant.id);
+      const { version } = await fetchStockLevel(t, variant.id);
 
       const response = await put(variant.id, { onHand: 20, expectedOnHand: 9 });
 
@@ -303,7 +303,7 @@ describe('compare-and-set stock writes', () => {
     it('answers 409 STOCK_CHANGED to an adjustment expecting another figure, and writes nothing', async () => {
       const variant = await heldVariant();
       const before = await snapshotOf(t, variant);
-      const { version } = await stockLevelOf(t, variant.id);
+      const { version } = await fetchStockLevel(t, variant.id);
 
       const response = await postAdjustment(variant.id, { delta: 5, reason: 'RESTOCK', expectedOnHand: 11 });
 
@@ -424,12 +424,12 @@ describe('compare-and-set stock writes', () => {
     it('keeps nothing under the key of a write refused with 412: a retry with a fresh ETag writes once', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
       const key = randomUUID();
-      const stale = (await stockLevelOf(t, variant.id)).etag;
+      const stale = (await fetchStockLevel(t, variant.id)).etag;
       await put(variant.id, { onHand: 11 }).expect(200);
       const body = { delta: 4, reason: 'RESTOCK' };
 
       const refused = await postAdjustment(variant.id, body, { key, ifMatch: stale });
-      const fresh = (await stockLevelOf(t, variant.id)).etag;
+      const fresh = (await fetchStockLevel(t, variant.id)).etag;
       const retried = await postAdjustment(variant.id, body, { key, ifMatch: fresh });
       const replayed = await postAdjustment(variant.id, body, { key, ifMatch: fresh });
 
@@ -458,7 +458,7 @@ describe('compare-and-set stock writes', () => {
   describe('under concurrency', () => {
     it('lets exactly one of 10 parallel PUTs with the same If-Match win; the others answer 412', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { etag, version } = await stockLevelOf(t, variant.id);
+      const { etag, version } = await fetchStockLevel(t, variant.id);
       const counts = Array.from({ length: 10 }, (_, i) => 20 + i);
 
       const responses = await Promise.all(counts.map((onHand) => putStock(variant.id, { onHand }, { ifMatch: etag })));
@@ -471,7 +471,7 @@ describe('compare-and-set stock writes', () => {
         expectProblem(response, 412, 'PRECONDITION_FAILED');
         expect(response.body.current).toMatchObject({ onHand: won[0].body.onHand, version: won[0].body.version });
       }
-      const after = await stockLevelOf(t, variant.id);
+      const after = await fetchStockLevel(t, variant.id);
       expect(after).toMatchObject({ onHand: won[0].body.onHand, version: won[0].body.version });
       expect(after.version).toBe(version + 1);
       const counted = (await ledgerOf(t, variant.id)).filter((row) => row.reason === 'COUNT');
@@ -481,7 +481,7 @@ describe('compare-and-set stock writes', () => {
 
     it('lets exactly one of 10 parallel adjustments with the same If-Match and distinct keys win', async () => {
       const variant = await newStockedVariant(t, { onHand: 10 });
-      const { etag } = await stockLevelOf(t, variant.id);
+      const { etag } = await fetchStockLevel(t, variant.id);
 
       const responses = await Promise.all(
         Array.from({ length: 10 }, () =>

@@ -5,7 +5,7 @@ import { newCustomer } from '../support/customer.factory';
 import { cartUseCases, newCart } from '../support/cart.factory';
 import { newStockedVariant, stockDrift } from '../support/inventory.factory';
 import { MediumContext, startMediumContext } from '../support/medium';
-import { reservationsOf, stockLevelOf } from '../support/rows';
+import { reservationsOf, stockRowOf } from '../support/rows';
 import { statementsSentBy } from '../support/statements';
 import { queuePrefix } from '../support/test-app';
 
@@ -82,6 +82,6 @@ describe('checkout of a variant seen scarce', () => {
     await cart.checkout(next);
 
     expect(await reservationsOf(t, next)).toHaveLength(1);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 6, reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 6, reserved: 2 });
   });
 });

@@ -4,7 +4,7 @@ import { cartUseCases, newCart } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant, stockDrift } from '../support/inventory.factory';
 import { MediumContext, startMediumContext } from '../support/medium';
-import { cartRowsOf, reservationsOf, stockLevelOf } from '../support/rows';
+import { cartRowsOf, reservationsOf, stockRowOf } from '../support/rows';
 import { queuePrefix } from '../support/test-app';
 
 describe(CheckoutService.name, () => {
@@ -41,8 +41,8 @@ describe(CheckoutService.name, () => {
     expect(await cartRowsOf(t, customer)).toEqual([
       { id: cartId, status: 'CHECKED_OUT', reservation_id: reservation.id, checked_out_at: expect.any(Date) },
     ]);
-    expect(await stockLevelOf(t, shirt.id)).toMatchObject({ onHand: 10, reserved: 2 });
-    expect(await stockLevelOf(t, socks.id)).toMatchObject({ onHand: 5, reserved: 1 });
+    expect(await stockRowOf(t, shirt.id)).toMatchObject({ onHand: 10, reserved: 2 });
+    expect(await stockRowOf(t, socks.id)).toMatchObject({ onHand: 5, reserved: 1 });
     const read = await cart.getCart(customer);
     expect(read).toMatchObject({ id: null, items: [] });
   });
@@ -64,6 +64,6 @@ describe(CheckoutService.name, () => {
       { id: cartId, status: 'ACTIVE', reservation_id: null, checked_out_at: null },
     ]);
     expect(await reservationsOf(t, customer)).toEqual([]);
-    expect(await stockLevelOf(t, plenty.id)).toMatchObject({ reserved: 0 });
+    expect(await stockRowOf(t, plenty.id)).toMatchObject({ reserved: 0 });
   });
 });

@@ -13,7 +13,7 @@ import {
   StockedVariant,
 } from '../support/inventory.factory';
 import { MediumContext, startMediumContext } from '../support/medium';
-import { ledgerRowsOf, stockLevelOf } from '../support/rows';
+import { ledgerRowsOf, stockRowOf } from '../support/rows';
 import { unique } from '../support/test-app';
 import { sleep } from '../support/wait';
 
@@ -62,7 +62,7 @@ describe('inventory under concurrency', () => {
         { variantId: variant.id, requested: 1, available: 0 },
       ]);
     }
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 7, reserved: 7, available: 0 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 7, reserved: 7, available: 0 });
     const ledger = await ledgerRowsOf(t, variant.id);
     expect(ledger.filter((row) => row.reason === 'RESERVE')).toHaveLength(7);
   });
@@ -79,7 +79,7 @@ describe('inventory under concurrency', () => {
     expect(reserved).toBeLessThanOrEqual(25);
     // Requests ask for 1 to 4 units, so a shortfall of more than 3 would mean a lost unit.
     expect(reserved).toBeGreaterThan(25 - 4);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 25, reserved });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 25, reserved });
   });
 
   it('reserves multi-line requests over shared variants in opposite line orders without a deadlock', async () => {
@@ -101,7 +101,7 @@ describe('inventory under concurrency', () => {
     expect(failures).toEqual([]);
     expect(made).toHaveLength(60);
     for (const variant of variants) {
-      expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 1000, reserved: 120 });
+      expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 1000, reserved: 120 });
     }
   });
 
@@ -116,8 +116,8 @@ describe('inventory under concurrency', () => {
     expect(made).toHaveLength(3);
     expect(failures).toHaveLength(37);
     // The plentiful line of a failed request was not reserved either: all lines or none.
-    expect(await stockLevelOf(t, plenty.id)).toMatchObject({ reserved: 3 });
-    expect(await stockLevelOf(t, scarce.id)).toMatchObject({ reserved: 3 });
+    expect(await stockRowOf(t, plenty.id)).toMatchObject({ reserved: 3 });
+    expect(await stockRowOf(t, scarce.id)).toMatchObject({ reserved: 3 });
   });
 
   describe('transitions racing each other', () => {
@@ -159,7 +159,7 @@ describe('inventory under concurrency', () => {
         outcomes.add(body.status);
         const rows = await closingRowsOf(t, variant, reservation.id);
         expect(rows).toHaveLength(1);
-        const stock = await stockLevelOf(t, variant.id);
+        const stock = await stockRowOf(t, variant.id);
         expect(stock.reserved).toBe(BYSTANDER_UNITS);
         if (body.status === wonStatus) {
           expect(rows[0].reason).toBe(wonReason);
@@ -183,7 +183,7 @@ describe('inventory under concurrency', () => {
 
       const rows = await closingRowsOf(t, variant, reservation.id);
       expect(rows).toEqual([expect.objectContaining({ reason: 'EXPIRE', reservedDelta: -4 })]);
-      expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: BYSTANDER_UNITS });
+      expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 10, reserved: BYSTANDER_UNITS });
     });
   });
 });

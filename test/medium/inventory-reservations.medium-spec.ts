@@ -9,7 +9,7 @@ import {
   stockDrift,
 } from '../support/inventory.factory';
 import { startMediumContext, MediumContext } from '../support/medium';
-import { ledgerRowsOf, reservationsOf, reservationStatusOf, rowSnapshotsOf, stockLevelOf } from '../support/rows';
+import { ledgerRowsOf, reservationsOf, reservationStatusOf, rowSnapshotsOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
 const CREATED = 'reservation.created';
@@ -67,7 +67,7 @@ describe(InventoryService.name, () => {
 
       expect(error).toBeInstanceOf(InsufficientStockError);
       expect((error as InsufficientStockError).lines).toEqual([{ variantId: variant.id, requested: 2, available: 1 }]);
-      expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 4, available: 1 });
+      expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 4, available: 1 });
       expect(await stockDrift(t)).toEqual([]);
     });
 
@@ -80,7 +80,7 @@ describe(InventoryService.name, () => {
 
       expect(error).toBeInstanceOf(InsufficientStockError);
       expect((error as InsufficientStockError).lines).toEqual([{ variantId: variant.id, requested: 6, available: 5 }]);
-      expect(await stockLevelOf(t, variant.id)).toMatchObject({ reserved: 0 });
+      expect(await stockRowOf(t, variant.id)).toMatchObject({ reserved: 0 });
     });
 
     it('releases an overdue reservation of the variant in the same transaction', async () => {
@@ -92,7 +92,7 @@ describe(InventoryService.name, () => {
 
       expect(fresh.status).toBe('ACTIVE');
       expect(await reservationStatusOf(t, overdue.id)).toBe('EXPIRED');
-      expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 2, reserved: 2, available: 0 });
+      expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 2, reserved: 2, available: 0 });
       expect((await ledgerRowsOf(t, variant.id)).map((row) => row.reason)).toEqual([
         'COUNT',
         'RESERVE',

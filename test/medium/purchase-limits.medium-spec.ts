@@ -11,7 +11,7 @@ import {
   StockedVariant,
 } from '../support/inventory.factory';
 import { MediumContext, startIsolatedMediumContext } from '../support/medium';
-import { reservationStatusOf, stockLevelOf } from '../support/rows';
+import { reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
 /** Runs every attempt at once; returns the reservations made and the failures. */
@@ -86,7 +86,7 @@ describe('purchase limits inside reserve', () => {
     expect(made).toHaveLength(2);
     expect(failures).toHaveLength(18);
     for (const failure of failures) expectPerCustomerBreach(failure, variant, 2, 1, 2);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2, available: 98 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2, available: 98 });
   });
 
   it('gives each of 10 customers racing 20 reserves each exactly their 2 units, interleaved', async () => {
@@ -103,7 +103,7 @@ describe('purchase limits inside reserve', () => {
     }
     expect(failures).toHaveLength(180);
     for (const failure of failures) expectPerCustomerBreach(failure, variant, 2, 1, 2);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 20, available: 80 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 20, available: 80 });
   });
 
   it('refuses a reservation whose lines of one variant add up past maxPerOrder, and reserves nothing', async () => {
@@ -115,7 +115,7 @@ describe('purchase limits inside reserve', () => {
     await expect(attempt).rejects.toMatchObject({
       lines: [{ variantId: variant.id, limitKind: 'PER_ORDER', limit: 2, requested: 3, alreadyHeld: 0 }],
     });
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ reserved: 0, available: 100 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ reserved: 0, available: 100 });
   });
 
   it('keeps counting confirmed units against maxPerCustomer', async () => {
@@ -128,7 +128,7 @@ describe('purchase limits inside reserve', () => {
     const refused = await reserve(t, buyer, [line(variant, 1)]).catch((error: unknown) => error);
 
     expectPerCustomerBreach(refused, variant, 2, 1, 2);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 99, reserved: 1, available: 98 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 99, reserved: 1, available: 98 });
   });
 
   it('stops counting a confirmed purchase made before windowSeconds', async () => {
@@ -150,7 +150,7 @@ describe('purchase limits inside reserve', () => {
     const again = await reserve(t, buyer, [line(variant, 2)]);
 
     expect(again.status).toBe('ACTIVE');
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 98, reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 98, reserved: 2 });
   });
 
   it('does not count a cancelled reservation', async () => {
@@ -162,7 +162,7 @@ describe('purchase limits inside reserve', () => {
     const again = await reserve(t, buyer, [line(variant, 2)]);
 
     expect(again.status).toBe('ACTIVE');
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
   });
 
   it('does not count an EXPIRED reservation', async () => {
@@ -176,7 +176,7 @@ describe('purchase limits inside reserve', () => {
     const again = await reserve(t, buyer, [line(variant, 2)]);
 
     expect(again.status).toBe('ACTIVE');
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
   });
 
   it('does not count a hold past its expiry that nothing has released yet, and releases it', async () => {
@@ -189,7 +189,7 @@ describe('purchase limits inside reserve', () => {
 
     expect(again.status).toBe('ACTIVE');
     expect(await reservationStatusOf(t, overdue.id)).toBe('EXPIRED');
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 2 });
   });
 });
 
@@ -226,7 +226,7 @@ describe('the cap on active holds inside reserve', () => {
     expect(made).toHaveLength(3);
     expect(failures).toHaveLength(17);
     for (const failure of failures) expectTooManyHolds(failure);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 3, available: 97 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 100, reserved: 3, available: 97 });
   });
 
   it('frees a place for each hold confirmed, cancelled or past its expiry, and for no other customer’s', async () => {
@@ -251,6 +251,6 @@ describe('the cap on active holds inside reserve', () => {
     expectTooManyHolds(await refuse());
 
     expect(await reservationStatusOf(t, holds[2].id)).toBe('EXPIRED');
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 99, reserved: 4 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 99, reserved: 4 });
   });
 });

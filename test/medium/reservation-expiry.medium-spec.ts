@@ -5,7 +5,7 @@ import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import { line, moveExpiry, newStockedVariant, reserve, stockDrift } from '../support/inventory.factory';
 import { MediumContext, startMediumContext } from '../support/medium';
-import { ledgerRowsOf, reservationStatusOf, stockLevelOf } from '../support/rows';
+import { ledgerRowsOf, reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 import { eventually } from '../support/wait';
 
@@ -40,11 +40,11 @@ describe('reservation expiry through Bull', () => {
     const variant = await newStockedVariant(t, { onHand: 5 });
     const reservation = await reserve(t, unique('buyer'), [line(variant, 3)]);
     expect(reservation.expiresAt.getTime() - reservation.createdAt.getTime()).toBe(1000);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ reserved: 3, available: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ reserved: 3, available: 2 });
 
     await eventually(async () => expect(await reservationStatusOf(t, reservation.id)).toBe('EXPIRED'));
 
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
     const releases = (await ledgerRowsOf(t, variant.id)).filter((row) => row.reason === 'EXPIRE');
     expect(releases).toEqual([
       expect.objectContaining({ reservationId: reservation.id, delta: 0, reservedDelta: -3, reservedAfter: 0 }),
@@ -80,7 +80,7 @@ describe('reservation expiry through Bull', () => {
     await t.get(InventoryService).confirmReservation(reservation.id, ADMIN_PRINCIPAL);
 
     await eventually(async () => expect(await queue.getJob(expireJobId(reservation.id))).toBeNull(), 2000, 20);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 4, reserved: 0 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 4, reserved: 0 });
   });
 
   it('releases an overdue reservation inside the next checkout of its variant, before any job runs', async () => {
@@ -99,7 +99,7 @@ describe('reservation expiry through Bull', () => {
     // now() is the transaction's start: equal timestamps mean one transaction did both.
     expect(release?.createdAt).toBeDefined();
     expect(release?.createdAt).toBe(reservation?.createdAt);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 4, reserved: 4 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 4, reserved: 4 });
 
     // The overdue reservation's job still fires later and finds nothing to do.
     await eventually(async () => expect(await queue.getJob(expireJobId(overdue.id))).toBeNull(), 5000);
@@ -127,7 +127,7 @@ describe('reservation expiry through Bull', () => {
     await eventually(async () => expect(await statusOf(firing.id)).toBe('EXPIRED'));
 
     for (const reservation of jobless) expect(await statusOf(reservation.id)).toBe('EXPIRED');
-    for (const variant of variants) expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
+    for (const variant of variants) expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
   });
 });
 
@@ -155,7 +155,7 @@ describe('the reservation sweep', () => {
 
     await eventually(async () => expect(await reservationStatusOf(t, reservation.id)).toBe('EXPIRED'), 10_000);
 
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 2, reserved: 0 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 2, reserved: 0 });
     expect(await stockDrift(t)).toEqual([]);
   });
 });
@@ -180,7 +180,7 @@ describe('reservations while Redis is unreachable', () => {
 
     expect(reservation.status).toBe('ACTIVE');
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ reserved: 2 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ reserved: 2 });
     await t.get(InventoryService).cancelReservation(reservation.id, ADMIN_PRINCIPAL);
   });
 });
@@ -212,6 +212,6 @@ describe('expiry while Redis is unreachable', () => {
         expect((await inventory.getReservationStatuses([reservation.id])).get(reservation.id)).toBe('EXPIRED'),
       10_000,
     );
-    expect(await stockLevelOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
+    expect(await stockRowOf(t, variant.id)).toMatchObject({ onHand: 3, reserved: 0 });
   });
 });

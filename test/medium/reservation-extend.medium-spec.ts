@@ -7,7 +7,7 @@ import { ReservationsService } from '../../src/inventory/reservations.service';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import { line, moveExpiry, newStockedVariant, reserve, StockedVariant, stockDrift } from '../support/inventory.factory';
 import { MediumContext, startIsolatedMediumContext } from '../support/medium';
-import { ledgerRowsOf, reservationStatusOf, stockLevelOf } from '../support/rows';
+import { ledgerRowsOf, reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 import { eventually, sleep } from '../support/wait';
 
@@ -83,7 +83,7 @@ describe('extending a reservation against its expiry job', () => {
 
   async function expectHeld(variants: StockedVariant[], reservationId: string): Promise<void> {
     for (const variant of variants) {
-      expect(await stockLevelOf(t, variant.id)).toEqual({
+      expect(await stockRowOf(t, variant.id)).toEqual({
         variantId: variant.id,
         onHand: ON_HAND,
         reserved: QUANTITY,
@@ -95,7 +95,7 @@ describe('extending a reservation against its expiry job', () => {
 
   async function expectExpiredOnce(variants: StockedVariant[], reservationId: string): Promise<void> {
     for (const variant of variants) {
-      expect(await stockLevelOf(t, variant.id)).toEqual({
+      expect(await stockRowOf(t, variant.id)).toEqual({
         variantId: variant.id,
         onHand: ON_HAND,
         reserved: 0,
@@ -295,7 +295,7 @@ describe('extending a reservation against its expiry job', () => {
         expect(await extendedCountOf(reservation.id)).toBe(0);
       }
       for (const variant of variants) {
-        expect(await stockLevelOf(t, variant.id)).toEqual({
+        expect(await stockRowOf(t, variant.id)).toEqual({
           variantId: variant.id,
           onHand: ON_HAND - QUANTITY,
           reserved: 0,

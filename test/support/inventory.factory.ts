@@ -50,8 +50,8 @@ export async function stockOf(t: TestApp, variantId: number): Promise<StockCount
   return { variantId: body.variantId, onHand: body.onHand, reserved: body.reserved, available: body.available };
 }
 
-/** The whole stock answer of a variant with its ETag. */
-export async function stockLevelOf(t: TestApp, variantId: number) {
+/** GET /api/inventory/:variantId: the whole stock answer with its ETag. From the table instead: stockRowOf. */
+export async function fetchStockLevel(t: TestApp, variantId: number) {
   const response = await t.http.get(`/api/inventory/${variantId}`).expect(200);
   return { ...(response.body as StockCounters & { state: string; version: number }), etag: response.headers.etag };
 }
@@ -83,9 +83,18 @@ export async function stockDrift(t: Pick<Harness, 'get'>): Promise<unknown[]> {
   return (await t.get(StockService).audit()).drift;
 }
 
+/**
+ * The whole audit asked of the inventory module: drift and stuck reservations, both
+ * empty when healthy (what GET /api/inventory/audit answers as `consistent: true`).
+ */
+export async function stockAudit(t: Pick<Harness, 'get'>): Promise<{ drift: unknown[]; stuck: unknown[] }> {
+  const { drift, stuck } = await t.get(StockService).audit();
+  return { drift, stuck };
+}
+
 /** Stock and ledger of a variant over the API, to show that a refused request changed nothing. */
 export async function snapshotOf(t: TestApp, variant: StockedVariant) {
-  const { etag } = await stockLevelOf(t, variant.id);
+  const { etag } = await fetchStockLevel(t, variant.id);
   return { stock: await stockOf(t, variant.id), etag, ledger: await ledgerOf(t, variant.id) };
 }
 

@@ -19,8 +19,11 @@ export interface StockLevel {
   available: number;
 }
 
-/** The stock row of a variant in the shape GET /api/inventory/:variantId answers; undefined when it has none. */
-export async function findStockLevel(t: Database, variantId: number): Promise<StockLevel | undefined> {
+/**
+ * The counters of a variant's stock row, read from the table, in the shape of the
+ * counters GET /api/inventory/:variantId answers; undefined when it has none.
+ */
+export async function findStockRow(t: Database, variantId: number): Promise<StockLevel | undefined> {
   const [row] = await t.dataSource.query('SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1', [
     variantId,
   ]);
@@ -28,11 +31,23 @@ export async function findStockLevel(t: Database, variantId: number): Promise<St
   return { variantId, onHand: row.on_hand, reserved: row.reserved, available: row.on_hand - row.reserved };
 }
 
-/** The stock row of a variant, also of a deleted one (which the API no longer shows); throws when it has none. */
-export async function stockLevelOf(t: Database, variantId: number): Promise<StockLevel> {
-  const level = await findStockLevel(t, variantId);
+/**
+ * The counters of a variant's stock row, read from the table, also of a deleted variant
+ * (which the API no longer shows); throws when it has none. Over HTTP see fetchStockLevel.
+ */
+export async function stockRowOf(t: Database, variantId: number): Promise<StockLevel> {
+  const level = await findStockRow(t, variantId);
   if (!level) throw new Error(`variant ${variantId} has no stock row`);
   return level;
+}
+
+/** The version of a variant's stock row: what its ETag carries, and what every write raises. */
+export async function stockVersionOf(t: Database, variantId: number): Promise<number> {
+  const [row] = await t.dataSource.query('SELECT version::int AS version FROM stock_levels WHERE variant_id = $1', [
+    variantId,
+  ]);
+  if (!row) throw new Error(`variant ${variantId} has no stock row`);
+  return row.version;
 }
 
 /** A stock movement as GET /api/inventory/:variantId/movements answers it. */
@@ -53,10 +68,22 @@ export function ledgerRowsOf(t: Database, variantId: number): Promise<LedgerRow[
 export function rowSnapshotsOf(t: Database, ...variants: { id: number }[]) {
   return Promise.all(
     variants.map(async (variant) => ({
-      stock: await findStockLevel(t, variant.id),
+      stock: await findStockRow(t, variant.id),
       ledger: await ledgerRowsOf(t, variant.id),
     })),
   );
+}
+
+/**
+ * A variant's stock counters, version and ledger, read from the tables: what the HTTP
+ * snapshot (snapshotOf: counters, ETag, movements) shows, for a refused stock write.
+ */
+export async function versionedSnapshotOf(t: Database, variant: { id: number }) {
+  return {
+    stock: await stockRowOf(t, variant.id),
+    version: await stockVersionOf(t, variant.id),
+    ledger: await ledgerRowsOf(t, variant.id),
+  };
 }
 
 /** A reservation's status as stored (undefined when there is none), read without the API, whose GET expires an overdue one itself. */
