@@ -27,6 +27,7 @@ import {
   transactionTimeoutsOf,
 } from './shared/database';
 import { ErrorsModule } from './shared/errors';
+import { IdempotencyJobsModule } from './shared/idempotency';
 import { bullConnectionOptions } from './shared/queue';
 
 /** What load balancers, orchestrators and Prometheus call, many times a minute. */
@@ -117,7 +118,7 @@ export class AppModule {
         PricingModule,
         CartModule,
         // APP_ROLE=api leaves the jobs to worker processes; it still enqueues them.
-        ...(env.processesJobs ? [InventoryJobsModule, CartJobsModule, OutboxJobsModule] : []),
+        ...(env.processesJobs ? [IdempotencyJobsModule, InventoryJobsModule, CartJobsModule, OutboxJobsModule] : []),
         OpsModule,
       ],
     };

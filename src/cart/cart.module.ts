@@ -39,7 +39,7 @@ const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE
     ReservationReleasedListener,
     ReservationReleasedConsumer,
   ],
-  // For CartJobsModule, in this folder.
-  exports: [maintenanceQueue, IdempotencyModule, CartReconciler],
+  // For CartJobsModule (cart-maintenance.processor.ts).
+  exports: [maintenanceQueue, CartReconciler],
 })
 export class CartModule {}

@@ -1,4 +1,4 @@
-export { InventoryJobsModule } from './inventory-jobs.module';
+export { InventoryJobsModule } from './reservation-expiry.processor';
 export { InventoryModule } from './inventory.module';
 export { InventoryService } from './inventory.service';
 export {

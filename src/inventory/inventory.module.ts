@@ -39,7 +39,7 @@ import { StockStateRecorder } from './stock-state-recorder';
     ReservationExpiryQueue,
     InventoryService,
   ],
-  // ReservationsService and the queue serve InventoryJobsModule, in this folder; other
+  // ReservationsService and the queue serve InventoryJobsModule (reservation-expiry.processor.ts); other
   // modules reach inventory through InventoryService alone (the index exports nothing else).
   exports: [InventoryService, ReservationsService, ReservationExpiryQueue],
 })

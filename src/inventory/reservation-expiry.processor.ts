@@ -1,5 +1,5 @@
 import { Process, Processor } from '@nestjs/bull';
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Job } from 'bull';
 import { Env } from '../shared/config';
@@ -10,6 +10,7 @@ import {
   ReservationExpiryQueue,
   SWEEP_JOB,
 } from './reservation-expiry.queue';
+import { InventoryModule } from './inventory.module';
 import { ReservationsService } from './reservations.service';
 
 /** Thrown so that Bull retries a job that fired before the reservation was due. */
@@ -61,3 +62,14 @@ export class ReservationSweepSchedule implements OnApplicationBootstrap, OnModul
     this.stop?.();
   }
 }
+
+/**
+ * The expiry processor and the sweep's schedule: what a process with APP_ROLE `worker` or
+ * `all` adds to the inventory module. An `api` process still enqueues the expiry jobs
+ * (ReservationExpiryQueue); the workers run them.
+ */
+@Module({
+  imports: [InventoryModule],
+  providers: [ReservationExpiryProcessor, ReservationSweepSchedule],
+})
+export class InventoryJobsModule {}

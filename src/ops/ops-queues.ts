@@ -1,6 +1,7 @@
 import { CART_MAINTENANCE_QUEUE } from '../cart';
 import { RESERVATIONS_QUEUE } from '../inventory';
 import { OUTBOX_QUEUE } from '../outbox';
+import { IDEMPOTENCY_QUEUE } from '../shared/idempotency';
 
 export interface OpsQueue {
   name: string;
@@ -17,4 +18,5 @@ export const OPS_QUEUES: readonly OpsQueue[] = [
   { name: RESERVATIONS_QUEUE, readOnly: true },
   { name: CART_MAINTENANCE_QUEUE, readOnly: false },
   { name: OUTBOX_QUEUE, readOnly: false },
+  { name: IDEMPOTENCY_QUEUE, readOnly: false },
 ];

@@ -1,5 +1,5 @@
 export { OutboxModule } from './outbox.module';
-export { OutboxJobsModule } from './outbox-jobs.module';
+export { OutboxJobsModule } from './outbox-maintenance.processor';
 export { OutboxService } from './outbox.service';
 export { OutboxRelay } from './outbox-relay';
 export { OUTBOX_QUEUE } from './outbox-maintenance.queue';

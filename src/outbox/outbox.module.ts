@@ -32,7 +32,7 @@ const maintenanceQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
   ],
   controllers: [WebhooksController],
   providers: [OutboxRepository, OutboxConsumers, OutboxService, WebhookSender, WebhooksRepository, WebhooksService],
-  // The repository, registry, sender and queue serve OutboxJobsModule, in this folder; other modules use OutboxService.
+  // The repository, registry, sender and queue serve OutboxJobsModule (outbox-maintenance.processor.ts); other modules use OutboxService.
   exports: [OutboxService, OutboxRepository, OutboxConsumers, WebhookSender, InvalidationBusModule, maintenanceQueue],
 })
 export class OutboxModule {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OutboxMaintenanceProcessor } from '../../src/outbox/outbox-maintenance.queue';
+import { OutboxMaintenanceProcessor } from '../../src/outbox/outbox-maintenance.processor';
 import { startIsolatedTestApp, TestApp } from '../support/test-app';
 
 /** Settled events and deliveries older than OUTBOX_RETENTION_HOURS go; anything still to deliver stays. */

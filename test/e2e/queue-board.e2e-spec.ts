@@ -53,6 +53,8 @@ describe('the queue board at /admin/queues', () => {
       expect.arrayContaining([
         { name: 'reservations', readOnlyMode: true },
         { name: 'cart-maintenance', readOnlyMode: false },
+        { name: 'outbox', readOnlyMode: false },
+        { name: 'idempotency', readOnlyMode: false },
       ]),
     );
   });

@@ -1,16 +1,23 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { IdempotencyService } from '../../src/shared/idempotency';
+import { IDEMPOTENCY_QUEUE, IdempotencyService } from '../../src/shared/idempotency';
+import { CART_MAINTENANCE_QUEUE } from '../../src/cart';
 import { cartUseCases } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant } from '../support/inventory.factory';
-import { MediumContext, startIsolatedMediumContext } from '../support/medium';
+import { MediumContext, startIsolatedMediumContext, startMediumContext } from '../support/medium';
 import { idempotencyKeysOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
-import { sleep } from '../support/wait';
+import { eventually, sleep } from '../support/wait';
 
-const PURGE_JOB = 'purge-idempotency-keys';
-const CART_MAINTENANCE_QUEUE = 'cart-maintenance';
+const PURGE_JOB = 'purge-expired-keys';
+const RETIRED_PURGE_JOB = 'purge-idempotency-keys';
+
+const SETTINGS = {
+  IDEMPOTENCY_KEY_TTL_SECONDS: '1',
+  QUEUE_PREFIX: queuePrefix('idempotency-purge'),
+  RESERVATION_SWEEP_SECONDS: '3600',
+};
 
 describe('expired Idempotency-Keys', () => {
   let t: MediumContext;
@@ -19,12 +26,8 @@ describe('expired Idempotency-Keys', () => {
 
   beforeAll(async () => {
     // A database of its own: with a 1 s TTL, a purge here would delete other test files' keys.
-    t = await startIsolatedMediumContext('idempotency_purge', {
-      IDEMPOTENCY_KEY_TTL_SECONDS: '1',
-      QUEUE_PREFIX: queuePrefix('idempotency-purge'),
-      RESERVATION_SWEEP_SECONDS: '3600',
-    });
-    queue = t.get<Queue>(getQueueToken(CART_MAINTENANCE_QUEUE));
+    t = await startIsolatedMediumContext('idempotency_purge', SETTINGS);
+    queue = t.get<Queue>(getQueueToken(IDEMPOTENCY_QUEUE));
     cart = cartUseCases(t);
   });
 
@@ -32,7 +35,7 @@ describe('expired Idempotency-Keys', () => {
     await t.close();
   });
 
-  it('registers the hourly repeatable purge job on the cart-maintenance queue', async () => {
+  it('registers the hourly repeatable purge job on the idempotency queue', async () => {
     let purgeJobs: Awaited<ReturnType<Queue['getRepeatableJobs']>> = [];
     const deadline = Date.now() + 5000;
     while (purgeJobs.length === 0 && Date.now() < deadline) {
@@ -42,6 +45,22 @@ describe('expired Idempotency-Keys', () => {
 
     expect(purgeJobs).toEqual([expect.objectContaining({ name: PURGE_JOB, every: 3_600_000, cron: null })]);
     expect(purgeJobs[0].next).toBeGreaterThan(Date.now());
+  });
+
+  it('removes the schedule earlier versions kept on the cart-maintenance queue', async () => {
+    const cartQueue = t.get<Queue>(getQueueToken(CART_MAINTENANCE_QUEUE));
+    // As an earlier version left it in Redis; the next start must take it away.
+    await cartQueue.add(RETIRED_PURGE_JOB, {}, { repeat: { every: 3_600_000 } });
+    const retiredSchedules = async () =>
+      (await cartQueue.getRepeatableJobs()).filter((job) => job.name === RETIRED_PURGE_JOB);
+    expect(await retiredSchedules()).toHaveLength(1);
+
+    const restarted = await startMediumContext(SETTINGS);
+    try {
+      await eventually(async () => expect(await retiredSchedules()).toEqual([]));
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('purgeExpired deletes expired keys and keeps live ones', async () => {
@@ -71,7 +90,7 @@ describe('expired Idempotency-Keys', () => {
     expect(await idempotencyKeysOf(t, customer)).toEqual([]);
   });
 
-  it('runs the purge as the purge-idempotency-keys job of the cart-maintenance queue', async () => {
+  it('runs the purge as the purge-expired-keys job of the idempotency queue', async () => {
     const customer = newCustomer(t);
     const variant = await newStockedVariant(t, { onHand: 10 });
     await cart.addItem(customer, variant.id, 1, unique('key'));

@@ -1,13 +1,21 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { IDEMPOTENCY_QUEUE } from './idempotency-purge.queue';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 
-/** Idempotency-Key handling for any module's writes: the keys, their stored answers and their purge. */
+// In every role: the queue board and the metrics show it wherever they run.
+const purgeQueue = BullModule.registerQueue({ name: IDEMPOTENCY_QUEUE });
+
+/**
+ * Idempotency-Key handling for any module's writes: the keys and their stored answers.
+ * Workers purge expired keys (IdempotencyJobsModule).
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([IdempotencyKey])],
+  imports: [TypeOrmModule.forFeature([IdempotencyKey]), purgeQueue],
   providers: [IdempotencyRepository, IdempotencyService],
-  exports: [IdempotencyService],
+  exports: [IdempotencyService, purgeQueue],
 })
 export class IdempotencyModule {}
