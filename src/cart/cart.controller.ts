@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ReservationDto } from '../inventory';
 import { CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
 import { ApiProblems } from '../shared/errors';
 import {
@@ -15,7 +16,6 @@ import {
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 import { AddCartItemDto, CartDto, CartItemDto, UpdateCartItemDto } from './dto/cart.dto';
-import { CheckoutDto } from './dto/checkout.dto';
 import { REPLAYED_HEADER_DOC, replyWith } from '../shared/idempotency';
 
 @ApiTags('cart')
@@ -101,9 +101,9 @@ export class CartController {
       'Safe to retry without a key: when the caller has no active cart and their last checkout still holds its ' +
       'reservation, the answer is that reservation, 200 with Idempotent-Replayed: true.',
   })
-  @ApiCreatedResponse({ type: CheckoutDto, headers: REPLAYED_HEADER_DOC })
+  @ApiCreatedResponse({ type: ReservationDto, headers: REPLAYED_HEADER_DOC })
   @ApiOkResponse({
-    type: CheckoutDto,
+    type: ReservationDto,
     headers: REPLAYED_HEADER_DOC,
     description: 'A repeated checkout: the reservation the last checkout made, still held',
   })
@@ -114,7 +114,7 @@ export class CartController {
     @NoBody() _body: undefined,
     @ClientAbortSignal() clientGone: AbortSignal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CheckoutDto> {
+  ): Promise<ReservationDto> {
     return replyWith(reply, await this.checkouts.checkout(principal, idempotencyKey, clientGone));
   }
 }

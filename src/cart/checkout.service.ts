@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { InventoryService } from '../inventory';
+import { InventoryService, ReservationDto } from '../inventory';
 import { PricingService } from '../pricing';
 import { CatalogService } from '../products';
 import { Principal } from '../shared/auth';
@@ -11,7 +11,6 @@ import { CartChangedError, CartEmptyError, CartLinesNotForSaleError } from './ca
 import { CartItem } from './cart-item.entity';
 import { CartRepository, CartWithItems } from './cart.repository';
 import { CartService } from './cart.service';
-import { CheckoutDto } from './dto/checkout.dto';
 import { IdempotencyService, IdempotentResult } from '../shared/idempotency';
 import { priceSnapshotOf, PriceSnapshot } from './price-snapshot';
 
@@ -55,8 +54,8 @@ export class CheckoutService {
     principal: Principal,
     idempotencyKey?: string,
     clientGone?: AbortSignal,
-  ): Promise<IdempotentResult<CheckoutDto>> {
-    const idempotent = this.idempotency.forRequest<CheckoutDto>(
+  ): Promise<IdempotentResult<ReservationDto>> {
+    const idempotent = this.idempotency.forRequest<ReservationDto>(
       principal.customerId,
       idempotencyKey,
       'checkoutCart',
@@ -72,7 +71,7 @@ export class CheckoutService {
         const held = await this.carts.findHeldReservation(principal.customerId);
         // With a key, the checkout that made it may be this key's own: its stored answer wins.
         if (held)
-          return (await idempotent.earlierAnswer()) ?? { status: 200, body: CheckoutDto.from(held), replayed: true };
+          return (await idempotent.earlierAnswer()) ?? { status: 200, body: ReservationDto.from(held), replayed: true };
       }
       if (!read || read.items.length === 0) throw new CartEmptyError();
       await this.assertStillSold(read.items);
@@ -102,7 +101,7 @@ export class CheckoutService {
           })),
         });
         assertClientWaiting(clientGone);
-        return idempotent.answer(tx, 201, CheckoutDto.from(reservation));
+        return idempotent.answer(tx, 201, ReservationDto.from(reservation));
       });
     } catch (error) {
       return idempotent.answerInsteadOf(error);

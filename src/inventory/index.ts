@@ -18,6 +18,7 @@ export { ReservationEvents } from './reservation.events';
 export { RESERVATIONS_QUEUE } from './reservation-expiry.queue';
 export type { ReleaseReason, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
 export type { ReservationItemView, ReservationView } from './reservation.repository';
+export { ReservationDto } from './dto/reservation.dto';
 export type { ReserveRequest } from './reservations.service';
 export type { ReserveLine } from './reserve-lines';
 export type { StockAvailability } from './stock.repository';

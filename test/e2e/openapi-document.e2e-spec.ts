@@ -34,9 +34,9 @@ const CART_RESPONSES: Record<
   removeCartItem: { success: ['204', null], errors: ['400', '401', '404'] },
   // 200: a checkout repeated without a key answers the reservation the last one still holds.
   checkoutCart: {
-    success: ['201', 'CheckoutDto'],
+    success: ['201', 'ReservationDto'],
     errors: ['400', '401', '409', '422'],
-    replay: ['200', 'CheckoutDto'],
+    replay: ['200', 'ReservationDto'],
   },
 };
 /** Operations that accept an Idempotency-Key, and whether they require one. */

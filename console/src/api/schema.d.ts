@@ -713,8 +713,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @enum {string} */
-        WebhookEventType: "reservation.created" | "reservation.extended" | "reservation.confirmed" | "reservation.cancelled" | "reservation.expired" | "stock.changed" | "stock.low" | "stock.out" | "stock.back_in_stock" | "price.rules_changed" | "catalog.variant_changed";
         CreateWebhookDto: {
             /**
              * @description http(s) only, without credentials. Loopback, private and link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE=true.
@@ -1346,6 +1344,7 @@ export interface components {
              * @description When it left ACTIVE
              */
             closedAt: string | null;
+            /** @description In variant id order */
             items: components["schemas"]["ReservationItemDto"][];
             /**
              * @description Sum of the line totals
@@ -1689,66 +1688,6 @@ export interface components {
              */
             quantity: number;
         };
-        CheckoutLineDto: {
-            /** @example 1 */
-            variantId: number;
-            /**
-             * @description The SKU when the cart was checked out
-             * @example TSHIRT-BLK-M
-             */
-            sku: string;
-            /** @example 2 */
-            quantity: number;
-            /**
-             * @description The line's price snapshot: what the reservation charges for one unit
-             * @example 550.00
-             */
-            unitPrice: string;
-            /**
-             * @description unitPrice x quantity
-             * @example 550.00
-             */
-            lineTotal: string;
-        };
-        CheckoutDto: {
-            /**
-             * Format: uuid
-             * @description The reservation id (confirm or cancel it under /api/reservations)
-             */
-            id: string;
-            status: components["schemas"]["ReservationStatus"];
-            /**
-             * Format: date-time
-             * @description When the stock is released unless confirmed
-             */
-            expiresAt: string;
-            /**
-             * Format: date-time
-             * @description The latest expiresAt an extension can reach
-             */
-            maxExpiresAt: string;
-            /**
-             * @description How many times the hold was extended
-             * @example 0
-             */
-            extendedCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When it left ACTIVE
-             */
-            closedAt: string | null;
-            /** @description In variant id order */
-            items: components["schemas"]["CheckoutLineDto"][];
-            /**
-             * @description Sum of the line totals
-             * @example 550.00
-             */
-            total: string;
-            /** @example USD */
-            currency: string;
-        };
         ReservationEventItem: {
             /** @example 12 */
             variantId: number;
@@ -1850,6 +1789,8 @@ export interface components {
             /** @example A test event sent from the commerce API */
             message: string;
         };
+        /** @enum {string} */
+        WebhookEventType: "reservation.created" | "reservation.extended" | "reservation.confirmed" | "reservation.cancelled" | "reservation.expired" | "stock.changed" | "stock.low" | "stock.out" | "stock.back_in_stock" | "price.rules_changed" | "catalog.variant_changed";
         /** @description The body of a `reservation.created` webhook request; its webhook-id header is the event id. */
         ReservationCreatedWebhookEvent: {
             /**
@@ -5946,7 +5887,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckoutDto"];
+                    "application/json": components["schemas"]["ReservationDto"];
                 };
             };
             201: {
@@ -5956,7 +5897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CheckoutDto"];
+                    "application/json": components["schemas"]["ReservationDto"];
                 };
             };
             /** @description Invalid body, query or path value (VALIDATION_FAILED) */

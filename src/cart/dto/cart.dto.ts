@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { RULE_KINDS, RuleKind } from '../../pricing';
-import { MAX_INT_ID } from '../../shared/http';
+import { ApiPropertyAnew, MAX_INT_ID } from '../../shared/http';
 import { ApiMoneyProperty, Money } from '../../shared/money';
 import { CART_STATUSES, CartStatus } from '../cart.entity';
 import { AppliedRuleSnapshot, CartItem, MAX_LINE_QUANTITY } from '../cart-item.entity';
@@ -26,18 +26,16 @@ export class AddCartItemDto {
   quantity!: number;
 }
 
-export class UpdateCartItemDto {
-  @ApiProperty({
+/** The quantity as adding validates it; documented as the line's new quantity instead of units to add. */
+export class UpdateCartItemDto extends PickType(AddCartItemDto, ['quantity'] as const) {
+  @ApiPropertyAnew({
     type: 'integer',
     minimum: 1,
     maximum: MAX_LINE_QUANTITY,
     example: 3,
     description: "The line's new quantity",
   })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LINE_QUANTITY)
-  quantity!: number;
+  override quantity!: number;
 }
 
 /** A rule as it applied when the line was priced. */

@@ -21,6 +21,7 @@ export class ReservationItemDto {
   lineTotal!: string;
 }
 
+/** A reservation as every route answers it: the reservations routes, and the checkout that made it. */
 export class ReservationDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -43,7 +44,7 @@ export class ReservationDto {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it left ACTIVE' })
   closedAt!: string | null;
 
-  @ApiProperty({ type: [ReservationItemDto] })
+  @ApiProperty({ type: [ReservationItemDto], description: 'In variant id order' })
   items!: ReservationItemDto[];
 
   @ApiMoneyProperty('Sum of the line totals')

@@ -1,7 +1,15 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsOmittable, PageDto, PageQueryDto, trim, trimToNull } from '../../shared/http';
+import {
+  ApiPropertyOptionalAnew,
+  IsOmittable,
+  OMITTABLE,
+  PageDto,
+  PageQueryDto,
+  trim,
+  trimToNull,
+} from '../../shared/http';
 import { DELIVERY_STATUSES, DeliveryStatus, EventDelivery } from '../event-delivery.entity';
 import { WEBHOOK_PING } from '../event-types';
 import { WEBHOOK_EVENT_TYPE_SCHEMA } from '../webhook-event-schemas';
@@ -53,33 +61,17 @@ export class CreateWebhookDto {
   description?: string | null;
 }
 
-export class UpdateWebhookDto {
-  @ApiPropertyOptional(URL_DOC)
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(MAX_URL_LENGTH)
-  url?: string;
+/** Every field may be left out; one sent is validated as on create. */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto, OMITTABLE) {
+  @ApiPropertyOptionalAnew({ ...EVENTS_DOC, description: 'Replaces the list' })
+  override events?: string[];
 
-  @ApiPropertyOptional({ ...EVENTS_DOC, description: 'Replaces the list' })
-  @IsOmittable()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsString({ each: true })
-  events?: string[];
+  // Without create's default: left out, active stays as it is.
+  @ApiPropertyOptionalAnew({ description: 'true also clears the reason a failing subscription was disabled' })
+  override active?: boolean;
 
-  @ApiPropertyOptional({ description: 'true also clears the reason a failing subscription was disabled' })
-  @IsOmittable()
-  @IsBoolean()
-  active?: boolean;
-
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: MAX_DESCRIPTION_LENGTH })
-  @IsOptional()
-  @Transform(trimToNull)
-  @IsString()
-  @MaxLength(MAX_DESCRIPTION_LENGTH)
-  description?: string | null;
+  @ApiPropertyOptionalAnew({ type: 'string', nullable: true, maxLength: MAX_DESCRIPTION_LENGTH })
+  override description?: string | null;
 }
 
 export class WebhookDto {

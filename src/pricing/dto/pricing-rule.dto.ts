@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -16,7 +16,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CUSTOMER_TIERS, CustomerTier } from '../../shared/auth';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trim } from '../../shared/http';
+import {
+  ApiPropertyOptionalAnew,
+  IntegerQuery,
+  IsOmittable,
+  MAX_INT_ID,
+  OMITTABLE,
+  PageDto,
+  PageQueryDto,
+  trim,
+} from '../../shared/http';
 import { Money } from '../../shared/money';
 import {
   EFFECT_TYPES,
@@ -190,61 +199,33 @@ export class CreatePricingRuleDto {
   active?: boolean;
 }
 
-/** Every field may be left out; scope, condition and effect are replaced whole. The merged rule is checked again. */
-export class UpdatePricingRuleDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 120)
-  name?: string;
+/**
+ * Every field may be left out, and one sent is validated as on create; scope, condition and
+ * effect are replaced whole. The merged rule is checked again. Documented without create's
+ * examples and defaults: a field left out keeps the rule's value.
+ */
+export class UpdatePricingRuleDto extends PartialType(CreatePricingRuleDto, OMITTABLE) {
+  @ApiPropertyOptionalAnew({ minLength: 1, maxLength: 120 })
+  override name?: string;
 
-  @ApiPropertyOptional({
+  @ApiPropertyOptionalAnew({
     enum: RULE_KINDS,
     enumName: 'PricingRuleKind',
     description: 'Changing it needs a new condition',
   })
-  @IsOmittable()
-  @IsIn(RULE_KINDS)
-  kind?: RuleKind;
+  override kind?: RuleKind;
 
-  @ApiPropertyOptional({ type: RuleScopeInputDto })
-  @IsOmittable()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RuleScopeInputDto)
-  scope?: RuleScopeInputDto;
+  @ApiPropertyOptionalAnew({ type: RuleConditionInputDto })
+  override condition?: RuleConditionInputDto;
 
-  @ApiPropertyOptional({ type: RuleConditionInputDto })
-  @IsOmittable()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RuleConditionInputDto)
-  condition?: RuleConditionInputDto;
+  @ApiPropertyOptionalAnew({ type: 'integer', minimum: -MAX_PRIORITY, maximum: MAX_PRIORITY })
+  override priority?: number;
 
-  @ApiPropertyOptional({ type: RuleEffectInputDto })
-  @IsOmittable()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RuleEffectInputDto)
-  effect?: RuleEffectInputDto;
+  @ApiPropertyOptionalAnew()
+  override stackable?: boolean;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: -MAX_PRIORITY, maximum: MAX_PRIORITY })
-  @IsOmittable()
-  @IsInt()
-  @Min(-MAX_PRIORITY)
-  @Max(MAX_PRIORITY)
-  priority?: number;
-
-  @ApiPropertyOptional()
-  @IsOmittable()
-  @IsBoolean()
-  stackable?: boolean;
-
-  @ApiPropertyOptional()
-  @IsOmittable()
-  @IsBoolean()
-  active?: boolean;
+  @ApiPropertyOptionalAnew()
+  override active?: boolean;
 }
 
 export class PricingRuleListQueryDto extends PageQueryDto {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -50,19 +50,8 @@ export class QuotePriceQueryDto {
   explain: boolean = false;
 }
 
-/** An admin's preview: the price at any moment, always with its explanation. */
-export class PreviewPriceQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_QUOTE_QUANTITY, default: 1 })
-  @IntegerQuery()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUOTE_QUANTITY)
-  quantity: number = 1;
-
-  @ApiPropertyOptional({ enum: CUSTOMER_TIERS, enumName: 'CustomerTier', default: 'STANDARD' })
-  @IsIn(CUSTOMER_TIERS)
-  tier: CustomerTier = 'STANDARD';
-
+/** The moment an admin's preview prices at. */
+class PreviewMomentQueryDto {
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'The moment to price at (a scheduled sale before it starts, say); now when left out',
@@ -74,6 +63,16 @@ export class PreviewPriceQueryDto {
   @IsISO8601({ strict: true }, { message: DATE_TIME_MESSAGE })
   at?: string;
 }
+
+/**
+ * An admin's preview: the price at any moment, always with its explanation. Quantity and tier
+ * are a quote's. An intersection, not a subclass declaring `at`: class-validator checks a
+ * class's own fields before inherited ones, and a failure should list the fields in order.
+ */
+export class PreviewPriceQueryDto extends IntersectionType(
+  PickType(QuotePriceQueryDto, ['quantity', 'tier'] as const),
+  PreviewMomentQueryDto,
+) {}
 
 export class QuoteLineDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_INT_ID, example: 1 })

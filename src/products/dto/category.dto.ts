@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IsOmittable, MAX_INT_ID, PageDto, trim } from '../../shared/http';
+import { ApiPropertyOptionalAnew, MAX_INT_ID, OMITTABLE, PageDto, trim } from '../../shared/http';
 import { Category } from '../category.entity';
 
 export class CreateCategoryDto {
@@ -30,26 +30,26 @@ export class CreateCategoryDto {
   parentId?: number | null;
 }
 
-export class UpdateCategoryDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 120)
-  name?: string;
+/** Every field may be left out; one sent is validated as on create. */
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto, OMITTABLE) {
+  @ApiPropertyOptionalAnew({ minLength: 1, maxLength: 120 })
+  override name?: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 2000, description: 'null clears it' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  description?: string | null;
+  @ApiPropertyOptionalAnew({
+    type: 'string',
+    nullable: true,
+    maxLength: 2000,
+    description: 'null clears it',
+  })
+  override description?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, description: 'null moves it to the root' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT_ID)
-  parentId?: number | null;
+  @ApiPropertyOptionalAnew({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    description: 'null moves it to the root',
+  })
+  override parentId?: number | null;
 }
 
 export class CategoryDto {

@@ -1,7 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trim, trimToUndefined } from '../../shared/http';
+import {
+  ApiPropertyOptionalAnew,
+  IntegerQuery,
+  MAX_INT_ID,
+  OMITTABLE,
+  PageDto,
+  PageQueryDto,
+  trim,
+  trimToUndefined,
+} from '../../shared/http';
 import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
 import { Product } from '../product.entity';
 import { Variant } from '../variant.entity';
@@ -30,30 +39,21 @@ export class CreateProductDto {
   basePrice!: Money;
 }
 
-export class UpdateProductDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 200)
-  name?: string;
+/** Every field may be left out; one sent is validated as on create. */
+export class UpdateProductDto extends PartialType(CreateProductDto, OMITTABLE) {
+  @ApiPropertyOptionalAnew({ minLength: 1, maxLength: 200 })
+  override name?: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 5000, description: 'null clears it' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
-  description?: string | null;
+  @ApiPropertyOptionalAnew({
+    type: 'string',
+    nullable: true,
+    maxLength: 5000,
+    description: 'null clears it',
+  })
+  override description?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
-  @IsOmittable()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT_ID)
-  categoryId?: number;
-
-  @IsOmittable()
-  @IsMoney({ required: false, description: 'Price before variant adjustments and pricing rules' })
-  basePrice?: Money;
+  @ApiPropertyOptionalAnew({ type: 'integer', minimum: 1 })
+  override categoryId?: number;
 }
 
 export class ProductListQueryDto extends PageQueryDto {

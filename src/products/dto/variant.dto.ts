@@ -1,8 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, registerDecorator } from 'class-validator';
-import { IntegerQuery, IsOmittable, MAX_INT_ID, PageDto, PageQueryDto, trimToUndefined } from '../../shared/http';
-import { ApiMoneyProperty, IsMoney, Money } from '../../shared/money';
+import {
+  ApiPropertyOptionalAnew,
+  IntegerQuery,
+  IsOmittable,
+  MAX_INT_ID,
+  OMITTABLE,
+  PageDto,
+  PageQueryDto,
+  trimToUndefined,
+} from '../../shared/http';
+import { ApiMoneyProperty, IsMoney, Money, moneyInputDoc } from '../../shared/money';
 import { Variant, VariantAttributes } from '../variant.entity';
 
 export const SKU_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -69,20 +78,16 @@ export class CreateVariantDto {
   attributes?: VariantAttributes;
 }
 
-export class UpdateVariantDto {
-  @ApiPropertyOptional({ pattern: SKU_PATTERN.source })
-  @IsOmittable()
-  @Matches(SKU_PATTERN, { message: SKU_MESSAGE })
-  sku?: string;
+/** A variant stays with its product; every other field may be left out, and one sent is validated as on create. */
+export class UpdateVariantDto extends PartialType(OmitType(CreateVariantDto, ['productId'] as const), OMITTABLE) {
+  @ApiPropertyOptionalAnew({ pattern: SKU_PATTERN.source })
+  override sku?: string;
 
-  @IsOmittable()
-  @IsMoney({ required: false, description: 'Added to the product base price' })
-  priceAdjustment?: Money;
+  @ApiPropertyOptionalAnew(moneyInputDoc({ description: 'Added to the product base price' }))
+  override priceAdjustment?: Money;
 
-  @ApiPropertyOptional({ ...ATTRIBUTES_SCHEMA, description: 'Replaces all attributes' })
-  @IsOmittable()
-  @IsFlatStringRecord()
-  attributes?: VariantAttributes;
+  @ApiPropertyOptionalAnew({ ...ATTRIBUTES_SCHEMA, description: 'Replaces all attributes' })
+  override attributes?: VariantAttributes;
 }
 
 export class VariantListQueryDto extends PageQueryDto {

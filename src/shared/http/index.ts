@@ -1,5 +1,6 @@
 export * from './id.pipe';
 export * from './field-decorators';
+export * from './mapped-dto';
 export * from './pagination';
 export * from './validation.pipe';
 export * from './idempotency-key';

@@ -12,18 +12,27 @@ const MONEY_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
  */
 export const MONEY_INPUT_SCHEMA = { type: String, pattern: MONEY_PATTERN, example: '550.00' };
 
-/**
- * A money field of a request body. Accepts "550", "550.5", "550.50" or 550.5 and hands
- * the service a Money; anything else fails validation with a field error.
- */
-export function IsMoney(options: { description?: string; required?: boolean } = {}) {
-  const apiOptions = {
+interface MoneyInputOptions {
+  description?: string;
+  required?: boolean;
+}
+
+/** The OpenAPI options of a money input as IsMoney documents it, for a field documented anew (ApiPropertyAnew). */
+export function moneyInputDoc(options: MoneyInputOptions = {}) {
+  return {
     description: `${options.description ?? 'Amount'}: 0 to 99999999.99 with at most two decimals, as a decimal string (or a JSON number)`,
     required: options.required ?? true,
     ...MONEY_INPUT_SCHEMA,
   } satisfies ApiPropertyOptions;
+}
+
+/**
+ * A money field of a request body. Accepts "550", "550.5", "550.50" or 550.5 and hands
+ * the service a Money; anything else fails validation with a field error.
+ */
+export function IsMoney(options: MoneyInputOptions = {}) {
   return applyDecorators(
-    ApiProperty(apiOptions),
+    ApiProperty(moneyInputDoc(options)),
     Transform(({ value }: { value: unknown }) => Money.tryParse(value) ?? value),
     IsMoneyValue(),
   );
