@@ -4,6 +4,7 @@ import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import {
   BYSTANDER_UNITS,
   closingRowsOf,
+  INVENTORY_WITH_JOBS,
   line,
   moveExpiry,
   newStockedVariant,
@@ -12,7 +13,7 @@ import {
   stockDrift,
   StockedVariant,
 } from '../support/inventory.factory';
-import { MediumContext, startMediumContext } from '../support/medium';
+import { MediumContext, startModuleContext } from '../support/medium';
 import { ledgerRowsOf, stockRowOf } from '../support/rows';
 import { unique } from '../support/test-app';
 import { sleep } from '../support/wait';
@@ -26,7 +27,7 @@ describe('inventory under concurrency', () => {
   let inventory: InventoryService;
 
   beforeAll(async () => {
-    t = await startMediumContext({ DATABASE_POOL_SIZE: '20' });
+    t = await startModuleContext(INVENTORY_WITH_JOBS, { DATABASE_POOL_SIZE: '20' });
     inventory = t.get(InventoryService);
   });
 

@@ -1,6 +1,7 @@
 import { InsufficientStockError, InventoryService, ReservationView } from '../../src/inventory';
 import { newVariant } from '../support/catalog.factory';
 import {
+  INVENTORY_WITH_JOBS,
   line,
   makeOverdue,
   newStockedVariant,
@@ -8,7 +9,7 @@ import {
   reserve,
   stockDrift,
 } from '../support/inventory.factory';
-import { startMediumContext, MediumContext } from '../support/medium';
+import { startModuleContext, MediumContext } from '../support/medium';
 import { ledgerRowsOf, reservationsOf, reservationStatusOf, rowSnapshotsOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
@@ -19,7 +20,7 @@ describe(InventoryService.name, () => {
 
   beforeAll(async () => {
     // Queues of their own and a far sweep: only the tests move these reservations.
-    t = await startMediumContext({
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
       QUEUE_PREFIX: queuePrefix('inventory-reservations'),
       RESERVATION_SWEEP_SECONDS: '3600',
     });

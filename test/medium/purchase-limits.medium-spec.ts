@@ -3,6 +3,7 @@ import { TooManyHoldsError } from '../../src/inventory/inventory.errors';
 import { ReservationsService } from '../../src/inventory/reservations.service';
 import { StockService } from '../../src/inventory/stock.service';
 import {
+  INVENTORY_WITH_JOBS,
   line,
   makeOverdue,
   newStockedVariant,
@@ -10,7 +11,7 @@ import {
   stockDrift,
   StockedVariant,
 } from '../support/inventory.factory';
-import { MediumContext, startIsolatedMediumContext } from '../support/medium';
+import { MediumContext, startIsolatedModuleContext } from '../support/medium';
 import { reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
@@ -29,7 +30,7 @@ function perCustomerBreach(variant: StockedVariant, limit: number, requested: nu
 
 /** A context of its own queues, its sweep an hour away: nothing but the test moves its reservations. */
 function startContext(label: string, env: Record<string, string>) {
-  return startIsolatedMediumContext(label, {
+  return startIsolatedModuleContext(label, INVENTORY_WITH_JOBS, {
     DATABASE_POOL_SIZE: '20',
     QUEUE_PREFIX: queuePrefix(`${label}-medium`),
     RESERVATION_SWEEP_SECONDS: '3600',

@@ -3,8 +3,15 @@ import type { Queue } from 'bull';
 import { InventoryService } from '../../src/inventory';
 import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
-import { line, moveExpiry, newStockedVariant, reserve, stockDrift } from '../support/inventory.factory';
-import { MediumContext, startMediumContext } from '../support/medium';
+import {
+  INVENTORY_WITH_JOBS,
+  line,
+  moveExpiry,
+  newStockedVariant,
+  reserve,
+  stockDrift,
+} from '../support/inventory.factory';
+import { MediumContext, startModuleContext } from '../support/medium';
 import { ledgerRowsOf, reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 import { eventually } from '../support/wait';
@@ -20,7 +27,7 @@ describe('reservation expiry through Bull', () => {
 
   beforeAll(async () => {
     // The sweep is far away here, so whatever expires a reservation in time is its own job.
-    t = await startMediumContext({
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
       RESERVATION_TTL_SECONDS: '1',
       RESERVATION_SWEEP_SECONDS: '3600',
       QUEUE_PREFIX: queuePrefix('expiry'),
@@ -135,7 +142,7 @@ describe('the reservation sweep', () => {
   let t: MediumContext;
 
   beforeAll(async () => {
-    t = await startMediumContext({
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
       RESERVATION_TTL_SECONDS: '1',
       RESERVATION_SWEEP_SECONDS: '1',
       QUEUE_PREFIX: queuePrefix('sweep'),
@@ -165,7 +172,10 @@ describe('reservations while Redis is unreachable', () => {
 
   beforeAll(async () => {
     // Nothing listens on port 1: every queue command fails or waits.
-    t = await startMediumContext({ REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: queuePrefix('down') });
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      QUEUE_PREFIX: queuePrefix('down'),
+    });
   });
 
   afterAll(async () => {
@@ -189,7 +199,7 @@ describe('expiry while Redis is unreachable', () => {
   let t: MediumContext;
 
   beforeAll(async () => {
-    t = await startMediumContext({
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
       REDIS_URL: 'redis://127.0.0.1:1',
       QUEUE_PREFIX: queuePrefix('down-sweep'),
       RESERVATION_TTL_SECONDS: '1',

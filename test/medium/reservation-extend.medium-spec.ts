@@ -5,8 +5,16 @@ import { HoldLimitReachedError, ReservationNotActiveError } from '../../src/inve
 import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
 import { ReservationsService } from '../../src/inventory/reservations.service';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
-import { line, moveExpiry, newStockedVariant, reserve, StockedVariant, stockDrift } from '../support/inventory.factory';
-import { MediumContext, startIsolatedMediumContext } from '../support/medium';
+import {
+  INVENTORY_WITH_JOBS,
+  line,
+  moveExpiry,
+  newStockedVariant,
+  reserve,
+  stockDrift,
+  StockedVariant,
+} from '../support/inventory.factory';
+import { MediumContext, startIsolatedModuleContext } from '../support/medium';
 import { ledgerRowsOf, reservationStatusOf, stockRowOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 import { eventually, sleep } from '../support/wait';
@@ -28,7 +36,7 @@ describe('extending a reservation against its expiry job', () => {
   let reservations: ReservationsService;
 
   beforeAll(async () => {
-    t = await startIsolatedMediumContext('reservation-extend', {
+    t = await startIsolatedModuleContext('reservation-extend', INVENTORY_WITH_JOBS, {
       RESERVATION_TTL_SECONDS: '1',
       RESERVATION_MAX_HOLD_SECONDS: '30',
       RESERVATION_SWEEP_SECONDS: '3600',

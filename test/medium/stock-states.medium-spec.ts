@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { InventoryJobsModule, InventoryModule } from '../../src/inventory';
+import { InventoryModule } from '../../src/inventory';
 import { ReservationsService } from '../../src/inventory/reservations.service';
 import { AdjustmentRequest, StockService } from '../../src/inventory/stock.service';
 import { ADMIN_PRINCIPAL, newCustomer } from '../support/customer.factory';
 import {
+  INVENTORY_WITH_JOBS,
   line,
   newStockedVariant,
   RecordedEvent,
@@ -370,7 +371,7 @@ describe('stock states on expiry (inventory module and its expiry processor)', (
 
   beforeAll(async () => {
     // A one-second TTL, and the sweep an hour away: only the reservation's own Bull job expires it.
-    t = await startModuleContext([InventoryModule, InventoryJobsModule], {
+    t = await startModuleContext(INVENTORY_WITH_JOBS, {
       QUEUE_PREFIX: queuePrefix('stock-states-expiry-medium'),
       RESERVATION_TTL_SECONDS: '1',
       RESERVATION_SWEEP_SECONDS: '3600',

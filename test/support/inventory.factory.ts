@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InventoryService, ReservationView, ReserveLine } from '../../src/inventory';
+import {
+  InventoryJobsModule,
+  InventoryModule,
+  InventoryService,
+  ReservationView,
+  ReserveLine,
+} from '../../src/inventory';
 import { StockService } from '../../src/inventory/stock.service';
 import { Money } from '../../src/shared/money';
 import { newVariant } from './catalog.factory';
 import { LedgerRow, ledgerRowsOf, reservationStatusOf } from './rows';
 import { ADMIN_SUB, Harness, TestApp, unique } from './test-app';
+
+/**
+ * The inventory module with its expiry processor and sweep, as a worker process runs it:
+ * what startModuleContext compiles for tests whose reservations expire on their own.
+ */
+export const INVENTORY_WITH_JOBS = [InventoryModule, InventoryJobsModule];
 
 export interface StockedVariant {
   id: number;

@@ -1,21 +1,9 @@
-import { BullModule } from '@nestjs/bull';
-import { Logger, ModuleMetadata } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { EventEmitterModule } from '@nestjs/event-emitter';
+import { DynamicModule, ModuleMetadata } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AuthModule, TokenService } from '../../src/shared/auth';
 import { Env, validateEnv } from '../../src/shared/config';
-import {
-  applyRoleTimeouts,
-  assertTransactionTimeoutsInForce,
-  buildAppDataSourceOptions,
-  sizeReadPool,
-  transactionTimeoutsOf,
-} from '../../src/shared/database';
-import { bullConnectionOptions } from '../../src/shared/queue';
 import { bearers, Harness } from './test-app';
 import { onIsolatedDatabase } from './test-database';
 
@@ -31,42 +19,30 @@ export interface MediumContext extends Harness {
 }
 
 type ModuleImports = NonNullable<ModuleMetadata['imports']>;
+type ModuleImport = ModuleImports[number];
+
+/** A configured module, or the promise of one (ConfigModule.forRoot is asynchronous); not a plain module class. */
+const isDynamicModule = (entry: ModuleImport): entry is DynamicModule | Promise<DynamicModule> =>
+  typeof entry === 'object' && entry !== null && ('module' in entry || entry instanceof Promise);
 
 /**
- * What AppModule.register(env) gives every module from the root, and nothing else: the
- * validated configuration, the service's DataSource (role timeouts applied before the
- * pools open and checked after, the read pool sized), Bull on the configured Redis and
- * prefix, the in-process event emitter, and the token service (global, as in the app;
- * the harness signs the tests' bearer values with it). The request logger and the
- * problem+json filter are left out: nothing here answers HTTP.
+ * What AppModule.register(env) wires at the root for every module, taken from it rather
+ * than copied: its configured `forRoot` modules (the validated configuration, the
+ * service's DataSource with the role's timeouts applied and checked, Bull on the
+ * configured Redis and prefix, the event emitter, the event catalog, the error registry,
+ * the request logger), without its feature modules, which it imports as plain classes;
+ * plus AuthModule, the one plain class among them that is infrastructure (the token
+ * service every module may ask for, which the harness signs the tests' bearers with).
  *
- * A copy, kept in step by hand: AppModule.register builds these inline, beside the
- * feature modules, so they cannot be imported without the whole app. Moving them into
- * an exported `AppInfrastructureModule.forRoot(env)` in src/ that AppModule imports
- * would let this function be that import.
+ * That split is a convention of app.module.ts, not a name: a root module added as a
+ * plain class would be missed here (the context would fail to compile, naming the
+ * provider it lacks). Moving the root imports into an exported
+ * `AppInfrastructureModule.forRoot(env)` in src/, which AppModule.register imports
+ * beside the features, would make this function that one import.
  */
 export function rootInfrastructure(env: Env): ModuleImports {
-  return [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: true, validate: () => env }),
-    TypeOrmModule.forRootAsync({
-      useFactory: () => ({ ...buildAppDataSourceOptions(env), migrationsRun: env.migrationsRun }),
-      dataSourceFactory: async (options) => {
-        await applyRoleTimeouts(env.DATABASE_URL, transactionTimeoutsOf(env), new Logger('Database'));
-        const dataSource = await new DataSource(options!).initialize();
-        sizeReadPool(dataSource, env.DATABASE_READ_POOL_SIZE);
-        try {
-          await assertTransactionTimeoutsInForce(dataSource, transactionTimeoutsOf(env));
-        } catch (error) {
-          await dataSource.destroy();
-          throw error;
-        }
-        return dataSource;
-      },
-    }),
-    BullModule.forRootAsync({ useFactory: () => bullConnectionOptions(env) }),
-    EventEmitterModule.forRoot(),
-    AuthModule,
-  ];
+  const root = AppModule.register(env).imports ?? [];
+  return [...root.filter(isDynamicModule), AuthModule];
 }
 
 async function startContext(imports: ModuleImports): Promise<MediumContext> {
@@ -93,7 +69,7 @@ async function startContext(imports: ModuleImports): Promise<MediumContext> {
  * before it fails in the app), and a file boots in a fraction of the whole app's time.
  */
 export function startModuleContext(
-  modules: ModuleImports[number] | ModuleImports,
+  modules: ModuleImport | ModuleImports,
   overrides: Record<string, string> = {},
 ): Promise<MediumContext> {
   const env = validateEnv({ ...process.env, ...overrides });
@@ -103,7 +79,7 @@ export function startModuleContext(
 /** A module context on a database of its own (see createIsolatedDatabase); closing it drops the database. */
 export function startIsolatedModuleContext(
   label: string,
-  modules: ModuleImports[number] | ModuleImports,
+  modules: ModuleImport | ModuleImports,
   overrides: Record<string, string> = {},
 ): Promise<MediumContext> {
   return onIsolatedDatabase(label, (env) => startModuleContext(modules, { ...env, ...overrides }));
