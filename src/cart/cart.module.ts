@@ -16,6 +16,7 @@ import { CartReconciler } from './cart-reconciler';
 import { IdempotencyModule } from '../shared/idempotency';
 import { ReservationReleasedConsumer } from './reservation-released.consumer';
 import { ReservationReleasedListener } from './reservation-released.listener';
+import { SqlPools } from '../shared/database';
 
 const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE });
 
@@ -32,6 +33,7 @@ const maintenanceQueue = BullModule.registerQueue({ name: CART_MAINTENANCE_QUEUE
   ],
   controllers: [CartController],
   providers: [
+    SqlPools,
     CartRepository,
     CartService,
     CheckoutService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation, queryForRead } from '../shared/database';
+import { isUniqueViolation, SqlPools } from '../shared/database';
 import { Money } from '../shared/money';
 import { Cart } from './cart.entity';
 import { CartItem } from './cart-item.entity';
@@ -27,15 +27,17 @@ export interface UnsettledCart {
  */
 @Injectable()
 export class CartRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
+  ) {}
 
   /** The customer's ACTIVE cart with its lines in the order they were added, or null. */
   async findActive(customerId: string): Promise<CartWithItems | null> {
     // One statement, mapped here rather than hydrated by the ORM: the read every cart
     // route and every checkout starts with. A customer has at most one ACTIVE cart
     // (UQ_carts_active_customer); a cart without lines comes back as one row of nulls.
-    const rows: ActiveCartRow[] = await queryForRead(
-      this.dataSource,
+    const rows: ActiveCartRow[] = await this.sql.onReadPool(
       `SELECT c.id, c.customer_id, c.status, c.reservation_id, c.version, c.checked_out_at, c.settled_at,
               c.created_at, c.updated_at,
               i.id AS item_id, i.variant_id, i.sku, i.product_name, i.quantity, i.unit_price_minor,
@@ -190,7 +192,7 @@ export class CartRepository {
   async reactivateMany(carts: readonly { cartId: string; reservationId: string }[]): Promise<number> {
     if (carts.length === 0) return 0;
     try {
-      const [, affected]: [unknown, number] = await this.dataSource.query(
+      const [, affected]: [unknown, number] = await this.sql.onWritePool(
         `UPDATE carts c
             SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL, settled_at = NULL,
                 version = c.version + 1, updated_at = now()
@@ -215,7 +217,7 @@ export class CartRepository {
 
   /** Unsettled carts after `after` in checkout order, at most `limit` (keyset pages over IDX_carts_unsettled). */
   async findUnsettled(after: UnsettledCart | null, limit: number): Promise<UnsettledCart[]> {
-    const rows: { id: string; reservation_id: string; checked_out_at: Date }[] = await this.dataSource.query(
+    const rows: { id: string; reservation_id: string; checked_out_at: Date }[] = await this.sql.onWritePool(
       `SELECT id, reservation_id, checked_out_at FROM carts
         WHERE status = 'CHECKED_OUT' AND settled_at IS NULL
           AND ($1::timestamptz IS NULL OR (checked_out_at, id) > ($1::timestamptz, $2::uuid))
@@ -232,7 +234,7 @@ export class CartRepository {
    */
   async settle(cartIds: readonly string[]): Promise<number> {
     if (cartIds.length === 0) return 0;
-    const [, affected]: [unknown, number] = await this.dataSource.query(
+    const [, affected]: [unknown, number] = await this.sql.onWritePool(
       `UPDATE carts SET settled_at = now()
         WHERE id = ANY($1::uuid[]) AND status = 'CHECKED_OUT' AND settled_at IS NULL`,
       [cartIds],

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TokenService } from '../shared/auth';
 
 /**
- * `commerce seed`: the demo data of docs/guide.md, loaded through the public HTTP API of
+ * `commerce seed`: the demo data of docs/pricing.md, loaded through the public HTTP API of
  * an in-process app (so every rule of every module applies, and no module's tables
  * are touched from outside it). Each item is looked up first and created or corrected
  * only when needed: a second run changes nothing.

@@ -19,6 +19,7 @@ import { StockStateChange } from './stock-state-change.entity';
 import { StockRepository } from './stock.repository';
 import { StockService } from './stock.service';
 import { StockStateRecorder } from './stock-state-recorder';
+import { SqlPools } from '../shared/database';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { StockStateRecorder } from './stock-state-recorder';
   ],
   controllers: [InventoryController, ReservationsController],
   providers: [
+    SqlPools,
     StockRepository,
     ReservationRepository,
     StockService,

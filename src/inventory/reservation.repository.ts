@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryForRead } from '../shared/database';
+import { SqlPools } from '../shared/database';
 import { Money } from '../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
 import { StockFigures } from './stock.repository';
+import { ClosedStatus, ledgerReasonOfClosingSql } from './reservation-closing';
 
 export interface ReservationItemView {
   variantId: number;
@@ -109,7 +110,6 @@ function reservationInsertSql(alongside?: { ctes: string; from: string }): strin
 export const RESERVATION_INSERT_PARAMETERS = 11;
 
 /** The status a closing transition aims at; an overdue reservation becomes EXPIRED whatever is asked. */
-type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
 
 /**
  * The reservations, their items, and the stock and ledger rows their transitions move.
@@ -120,7 +120,10 @@ type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
  */
 @Injectable()
 export class ReservationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
+  ) {}
 
   /**
    * Inserts the reservation and its items, raises `reserved` and writes RESERVE ledger rows,
@@ -252,7 +255,7 @@ export class ReservationRepository {
          INSERT INTO stock_movements
            (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id, actor)
          SELECT i.variant_id,
-                CASE i.status WHEN 'CONFIRMED' THEN 'SALE' WHEN 'CANCELLED' THEN 'CANCEL' ELSE 'EXPIRE' END,
+                ${ledgerReasonOfClosingSql('i.status')},
                 i.delta, -i.quantity,
                 u.on_hand - COALESCE(SUM(i.delta) OVER later, 0),
                 u.reserved + COALESCE(SUM(i.quantity) OVER later, 0),
@@ -328,8 +331,7 @@ export class ReservationRepository {
   /** The status of each of these reservations; unknown ids are absent. */
   async findStatuses(reservationIds: readonly string[]): Promise<Map<string, ReservationStatus>> {
     if (reservationIds.length === 0) return new Map();
-    const rows = await queryForRead<{ id: string; status: ReservationStatus }[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<{ id: string; status: ReservationStatus }[]>(
       `SELECT id, status FROM reservations WHERE id = ANY($1::uuid[])`,
       [reservationIds],
     );
@@ -344,7 +346,7 @@ export class ReservationRepository {
   /** The variants of these reservations (items never change after insert: safe to read before locking). */
   async variantsOf(reservationIds: readonly string[]): Promise<number[]> {
     if (reservationIds.length === 0) return [];
-    const rows: { variant_id: number }[] = await this.dataSource.query(
+    const rows: { variant_id: number }[] = await this.sql.onWritePool(
       `SELECT DISTINCT variant_id FROM reservation_items WHERE reservation_id = ANY($1::uuid[])`,
       [reservationIds],
     );
@@ -353,7 +355,7 @@ export class ReservationRepository {
 
   /** The oldest overdue ACTIVE reservations, for the sweep. */
   async findOverdue(limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.onWritePool(
       `SELECT id FROM reservations WHERE status = 'ACTIVE' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
       [limit],
     );
@@ -365,7 +367,7 @@ export class ReservationRepository {
    * (the sweep is not running, or keeps failing). Oldest first, at most `limit`.
    */
   async findStuck(graceSeconds: number, limit: number): Promise<{ reservationId: string; expiresAt: Date }[]> {
-    const rows: { id: string; expires_at: Date }[] = await this.dataSource.query(
+    const rows: { id: string; expires_at: Date }[] = await this.sql.onWritePool(
       `SELECT id, expires_at FROM reservations
         WHERE status = 'ACTIVE' AND expires_at < now() - make_interval(secs => $1)
         ORDER BY expires_at LIMIT $2`,

@@ -35,6 +35,7 @@ import { StockStateCause } from './stock-state';
 import { StockStateRecorder } from './stock-state-recorder';
 import { StockRepository } from './stock.repository';
 import { StockLevel } from './stock-level.entity';
+import { ClosedStatus, LEDGER_REASON_OF_CLOSING } from './reservation-closing';
 
 export interface ReserveRequest {
   /**
@@ -48,13 +49,6 @@ export interface ReserveRequest {
   ownerRef?: string | null;
   lines: ReserveLine[];
 }
-
-/** The ledger reason of each way a reservation closes. */
-const CAUSE_OF_CLOSING: Record<Exclude<ReservationStatus, 'ACTIVE'>, StockStateCause> = {
-  CONFIRMED: 'SALE',
-  CANCELLED: 'CANCEL',
-  EXPIRED: 'EXPIRE',
-};
 
 /** When a reservation's hold starts and ends. */
 type ReservationTimes = Pick<ReservationView, 'createdAt' | 'expiresAt' | 'maxExpiresAt'>;
@@ -367,7 +361,7 @@ export class ReservationsService {
   ): Promise<void> {
     const [first] = result.closed;
     if (!first) return Promise.resolve();
-    const cause: StockStateCause = CAUSE_OF_CLOSING[first.status as Exclude<ReservationStatus, 'ACTIVE'>];
+    const cause: StockStateCause = LEDGER_REASON_OF_CLOSING[first.status as ClosedStatus];
     return this.stockStates.record(tx, levels, [{ figures: result.stock, cause }]);
   }
 

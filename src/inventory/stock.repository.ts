@@ -3,11 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Env } from '../shared/config';
-import { queryForRead } from '../shared/database';
+import { SqlPools } from '../shared/database';
 import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockStateChange } from './stock-state-change.entity';
-import { StockState, stockStateOf } from './stock-state';
+import { StockState, stockStateOf, stockStateSql } from './stock-state';
 import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
 
 /** A variant's purchase limits and low-stock threshold; null: none (the default threshold). */
@@ -133,6 +133,7 @@ export interface ReserveLocks {
 export class StockRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
@@ -170,8 +171,7 @@ export class StockRepository {
   async findAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
     const ids = [...new Set(variantIds)];
     if (ids.length === 0) return new Map();
-    const rows = await queryForRead<(LevelRow & { as_of: Date })[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<(LevelRow & { as_of: Date })[]>(
       `SELECT *, statement_timestamp() AS as_of FROM stock_levels WHERE variant_id = ANY($1::int[])`,
       [ids],
     );
@@ -186,8 +186,7 @@ export class StockRepository {
    */
   async findAvailableUnits(variantIds: readonly number[]): Promise<Map<number, number>> {
     if (variantIds.length === 0) return new Map();
-    const rows = await queryForRead<{ variant_id: number; available: number }[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<{ variant_id: number; available: number }[]>(
       `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1::int[])`,
       [variantIds],
     );
@@ -200,8 +199,7 @@ export class StockRepository {
    * customer's holds and purchase-limit exposure (null when no variant is stocked).
    */
   async findReservability(ownerId: string, variantIds: readonly number[]): Promise<Reservability> {
-    const rows = await queryForRead<ReservabilityRow[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<ReservabilityRow[]>(
       `SELECT s.variant_id, s.on_hand - s.reserved AS available, s.max_per_order, s.max_per_customer,
               ${alreadyHeldSql('$1', 's')} AS already_held, ${activeHoldsSql('$1')} AS active_holds
          FROM stock_levels s WHERE s.variant_id = ANY($2::int[])`,
@@ -227,13 +225,10 @@ export class StockRepository {
    * the caller drops the variants the catalog no longer sells before paging.
    */
   async findIdsInState(state: StockState): Promise<number[]> {
-    const rows = await queryForRead<{ variant_id: number }[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<{ variant_id: number }[]>(
       `SELECT variant_id FROM (
          SELECT variant_id, on_hand - reserved AS available,
-                CASE WHEN on_hand - reserved <= 0 THEN 'OUT_OF_STOCK'
-                     WHEN on_hand - reserved <= COALESCE(low_stock_threshold, $2) THEN 'LOW_STOCK'
-                     ELSE 'IN_STOCK' END AS state
+                ${stockStateSql('on_hand - reserved', 'COALESCE(low_stock_threshold, $2)')} AS state
            FROM stock_levels) s
         WHERE state = $1
         ORDER BY available, variant_id`,
@@ -426,7 +421,7 @@ export class StockRepository {
       ledger_on_hand: number;
       reserved: number;
       active_reserved: number;
-    }[] = await this.dataSource.query(
+    }[] = await this.sql.onWritePool(
       `SELECT s.variant_id, s.on_hand, s.reserved,
               COALESCE(ledger.on_hand, 0)::int AS ledger_on_hand,
               COALESCE(active.reserved, 0)::int AS active_reserved

@@ -14,6 +14,7 @@ import { WebhookSubscription } from './webhook-subscription.entity';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
+import { SqlPools } from '../shared/database';
 
 /**
  * Events that are never lost: other modules write them through OutboxService inside their
@@ -31,7 +32,15 @@ const maintenanceQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
     maintenanceQueue,
   ],
   controllers: [WebhooksController],
-  providers: [OutboxRepository, OutboxConsumers, OutboxService, WebhookSender, WebhooksRepository, WebhooksService],
+  providers: [
+    SqlPools,
+    OutboxRepository,
+    OutboxConsumers,
+    OutboxService,
+    WebhookSender,
+    WebhooksRepository,
+    WebhooksService,
+  ],
   // The repository, registry, sender and queue serve OutboxJobsModule (outbox-maintenance.processor.ts); other modules use OutboxService.
   exports: [OutboxService, OutboxRepository, OutboxConsumers, WebhookSender, InvalidationBusModule, maintenanceQueue],
 })

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NewOutboxEvent } from './event-types';
+import { SqlPools } from '../shared/database';
 
 /** An internal consumer and the event types it takes, as the dispatcher fans events out to it. */
 export interface ConsumerInterest {
@@ -89,7 +90,10 @@ const READY_NEXT = `, ${READY_NEXT_CTE} SELECT count(*) FROM readied`;
 
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
+  ) {}
 
   /**
    * Fans the oldest undispatched events out into one delivery per matching active
@@ -150,7 +154,7 @@ export class OutboxRepository {
    */
   async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const busy = [...request.inFlight];
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await this.sql.onWritePool(
       `WITH room AS (
          SELECT target, $2::int - busy AS room FROM unnest($4::varchar[], $5::int[]) AS b(target, busy)
        ),
@@ -217,7 +221,7 @@ export class OutboxRepository {
 
   /** Records a delivered attempt, unless the lease ran out and the delivery was taken again meanwhile. */
   async recordDelivered(delivery: ClaimedDelivery, statusCode: number | null): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.onWritePool(
       `WITH settled AS (
          UPDATE event_deliveries
             SET status = 'DELIVERED', delivered_at = now(), next_attempt_at = NULL,
@@ -239,7 +243,7 @@ export class OutboxRepository {
     failure: { statusCode: number | null; error: string },
     retryInSeconds: number | null,
   ): Promise<boolean> {
-    const [row]: { settled: number }[] = await this.dataSource.query(
+    const [row]: { settled: number }[] = await this.sql.onWritePool(
       `WITH failed AS (
          UPDATE event_deliveries
             SET status = CASE WHEN $5::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
@@ -262,7 +266,7 @@ export class OutboxRepository {
    * over the pending-order index.
    */
   async readyStrandedHeads(): Promise<number> {
-    const [row]: { count: string }[] = await this.dataSource.query(
+    const [row]: { count: string }[] = await this.sql.onWritePool(
       `WITH heads AS (
          SELECT DISTINCT ON (target, aggregate_key) id, ready
            FROM event_deliveries WHERE status = 'PENDING'
@@ -282,7 +286,7 @@ export class OutboxRepository {
    * a delivery that has just used up its retries): it has been failing for about a day.
    */
   async disableIfFailingSince(subscriptionId: string, failingSince: Date, reason: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.sql.onWritePool(
       `WITH disabled AS (
          UPDATE webhook_subscriptions s
             SET active = false, disabled_reason = $3, disabled_at = now(), updated_at = now()
@@ -299,7 +303,7 @@ export class OutboxRepository {
 
   /** When the next delivery falls due (PENDING, leases included), if any. */
   async nextDueAt(): Promise<Date | null> {
-    const [row]: { due: Date | null }[] = await this.dataSource.query(
+    const [row]: { due: Date | null }[] = await this.sql.onWritePool(
       `SELECT min(next_attempt_at) AS due FROM event_deliveries WHERE status = 'PENDING'`,
     );
     return row.due;
@@ -311,7 +315,7 @@ export class OutboxRepository {
    * returns how many rows went.
    */
   async purgeSettled(cutoff: Date, batchSize: number): Promise<{ events: number; deliveries: number }> {
-    const [deliveries]: { count: string }[] = await this.dataSource.query(
+    const [deliveries]: { count: string }[] = await this.sql.onWritePool(
       `WITH gone AS (
          DELETE FROM event_deliveries WHERE id IN (
            SELECT id FROM event_deliveries WHERE created_at < $1 AND status <> 'PENDING' LIMIT $2)
@@ -319,7 +323,7 @@ export class OutboxRepository {
        SELECT count(*) FROM gone`,
       [cutoff, batchSize],
     );
-    const [events]: { count: string }[] = await this.dataSource.query(
+    const [events]: { count: string }[] = await this.sql.onWritePool(
       `WITH gone AS (
          DELETE FROM outbox_events WHERE seq IN (
            SELECT e.seq FROM outbox_events e
@@ -335,7 +339,7 @@ export class OutboxRepository {
 
   /** Events and deliveries by status, for the relay's figures. */
   async backlog(): Promise<{ undispatched: number; pending: number; failed: number }> {
-    const [row]: { undispatched: string; pending: string; failed: string }[] = await this.dataSource.query(
+    const [row]: { undispatched: string; pending: string; failed: string }[] = await this.sql.onWritePool(
       `SELECT (SELECT count(*) FROM outbox_events WHERE dispatched_at IS NULL) AS undispatched,
               (SELECT count(*) FROM event_deliveries WHERE status = 'PENDING') AS pending,
               (SELECT count(*) FROM event_deliveries WHERE status = 'FAILED') AS failed`,

@@ -7,6 +7,7 @@ import { DeliveryView } from './dto/webhook.dto';
 import { DeliveryStatus } from './event-delivery.entity';
 import { WEBHOOK_PING } from './event-types';
 import { WebhookSubscription } from './webhook-subscription.entity';
+import { SqlPools } from '../shared/database';
 
 export type SubscriptionFields = Pick<WebhookSubscription, 'url' | 'events' | 'active' | 'description'>;
 
@@ -21,6 +22,7 @@ const DELIVERY_COLUMNS = `
 export class WebhooksRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
     @InjectRepository(WebhookSubscription) private readonly subscriptions: Repository<WebhookSubscription>,
     private readonly replica: ReplicaReads,
   ) {}
@@ -76,7 +78,7 @@ export class WebhooksRepository {
   }
 
   async findDelivery(subscriptionId: string, deliveryId: string): Promise<DeliveryView | null> {
-    const [row]: DeliveryView[] = await this.dataSource.query(
+    const [row]: DeliveryView[] = await this.sql.onWritePool(
       `SELECT ${DELIVERY_COLUMNS} FROM event_deliveries d JOIN outbox_events e ON e.seq = d.event_seq
         WHERE d.subscription_id = $1 AND d.id = $2`,
       [subscriptionId, deliveryId],
@@ -87,7 +89,7 @@ export class WebhooksRepository {
   /** Makes a delivery that has not been delivered due now; false when it was delivered meanwhile. */
   async requeue(deliveryId: string): Promise<boolean> {
     // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count].
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.sql.onWritePool(
       `WITH queued AS (
          UPDATE event_deliveries SET status = 'PENDING', ready = true, next_attempt_at = now()
           WHERE id = $1 AND status <> 'DELIVERED' RETURNING id)
@@ -128,7 +130,7 @@ export class WebhooksRepository {
     deliveryId: string,
     outcome: { ok: boolean; statusCode: number | null; error: string | null },
   ): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.onWritePool(
       `UPDATE event_deliveries
           SET status = $2::varchar, next_attempt_at = NULL, last_status_code = $3, last_error = left($4, 500),
               delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END

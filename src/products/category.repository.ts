@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { queryForRead } from '../shared/database';
+import { SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
@@ -14,6 +14,7 @@ const TREE_MOVE_LOCK = 0x63617467; // "catg"
 export class CategoryRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
     private readonly replica: ReplicaReads,
   ) {}
 
@@ -95,11 +96,9 @@ export class CategoryRepository {
 
   /** True when the category exists and is not deleted. */
   async existsLive(id: number): Promise<boolean> {
-    const rows = await queryForRead<unknown[]>(
-      this.dataSource,
-      `SELECT 1 FROM categories WHERE id = $1 AND deleted_at IS NULL`,
-      [id],
-    );
+    const rows = await this.sql.onReadPool<unknown[]>(`SELECT 1 FROM categories WHERE id = $1 AND deleted_at IS NULL`, [
+      id,
+    ]);
     return rows.length > 0;
   }
 }

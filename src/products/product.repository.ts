@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { escapeLike, queryForRead } from '../shared/database';
+import { escapeLike, SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
@@ -18,6 +18,7 @@ export interface ProductFilter {
 export class ProductRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
     private readonly replica: ReplicaReads,
   ) {}
 
@@ -76,11 +77,9 @@ export class ProductRepository {
 
   /** True when the product exists and is not deleted. */
   async existsLive(id: number): Promise<boolean> {
-    const rows = await queryForRead<unknown[]>(
-      this.dataSource,
-      `SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL`,
-      [id],
-    );
+    const rows = await this.sql.onReadPool<unknown[]>(`SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL`, [
+      id,
+    ]);
     return rows.length > 0;
   }
 }

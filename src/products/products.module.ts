@@ -17,6 +17,7 @@ import { Variant } from './variant.entity';
 import { VariantRepository } from './variant.repository';
 import { VariantsController } from './variants.controller';
 import { VariantsService } from './variants.service';
+import { SqlPools } from '../shared/database';
 
 @Module({
   imports: [
@@ -29,6 +30,7 @@ import { VariantsService } from './variants.service';
   // the order; listing them first keeps the intent readable.
   controllers: [CategoriesController, VariantsController, ProductsController],
   providers: [
+    SqlPools,
     CatalogCache,
     CategoryRepository,
     ProductRepository,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { escapeLike, queryForRead } from '../shared/database';
+import { escapeLike, SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Money } from '../shared/money';
 import { Variant, VariantAttributes } from './variant.entity';
@@ -27,6 +27,7 @@ export interface VariantView {
 export class VariantRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: SqlPools,
     private readonly replica: ReplicaReads,
   ) {}
 
@@ -83,8 +84,7 @@ export class VariantRepository {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     // The category paths come with the rows (every quote and cart add asks): one round trip, not two.
-    const rows = await queryForRead<VariantRow[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<VariantRow[]>(
       `WITH RECURSIVE found AS (
          SELECT v.id, v.sku, v.attributes, v.price_adjustment_minor,
                 p.id AS product_id, p.name AS product_name, p.base_price_minor, p.category_id
@@ -111,8 +111,7 @@ export class VariantRepository {
   async findLiveIds(ids: readonly number[]): Promise<Set<number>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Set();
-    const rows = await queryForRead<{ id: number }[]>(
-      this.dataSource,
+    const rows = await this.sql.onReadPool<{ id: number }[]>(
       `SELECT v.id FROM variants v
          JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL
         WHERE v.id = ANY($1) AND v.deleted_at IS NULL`,
@@ -123,7 +122,7 @@ export class VariantRepository {
 
   /** True when the variant was ever created, deleted or not. */
   async everExisted(id: number): Promise<boolean> {
-    const rows = await queryForRead<unknown[]>(this.dataSource, `SELECT 1 FROM variants WHERE id = $1`, [id]);
+    const rows = await this.sql.onReadPool<unknown[]>(`SELECT 1 FROM variants WHERE id = $1`, [id]);
     return rows.length > 0;
   }
 }

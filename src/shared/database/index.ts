@@ -7,3 +7,4 @@ export * from './uuid';
 export * from './wait-for-database';
 export * from './like-pattern';
 export * from './transaction-timeouts';
+export * from './sql-pools';

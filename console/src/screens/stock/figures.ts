@@ -13,7 +13,7 @@ export interface CurrentFigures {
 
 /**
  * The API answers a variant it never stocked with zeros at version 0 rather than a 404
- * (docs/guide.md: "zeros if never stocked"); every write raises the version.
+ * (docs/inventory.md: "zeros if never stocked"); every write raises the version.
  */
 export const neverStocked = (level: StockLevel): boolean =>
   level.version === 0 && level.onHand === 0 && level.reserved === 0;
