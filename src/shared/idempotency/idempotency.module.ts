@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SqlPools } from '../database';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IDEMPOTENCY_QUEUE } from './idempotency-purge.queue';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -15,7 +16,7 @@ const purgeQueue = BullModule.registerQueue({ name: IDEMPOTENCY_QUEUE });
  */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKey]), purgeQueue],
-  providers: [IdempotencyRepository, IdempotencyService],
+  providers: [SqlPools, IdempotencyRepository, IdempotencyService],
   exports: [IdempotencyService, purgeQueue],
 })
 export class IdempotencyModule {}

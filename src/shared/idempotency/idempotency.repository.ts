@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { SqlPools } from '../database';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 /** A customer's key. */
@@ -20,7 +20,7 @@ export interface StoredKey {
 /** The idempotency keys' queries. A key lives `ttlSeconds` after it was claimed. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlPools) {}
 
   /**
    * Inserts the key, or takes over one that has outlived its TTL. When a concurrent
@@ -42,14 +42,14 @@ export class IdempotencyRepository {
 
   /** The key if it is still live, read in `tx` when given (it then sees the transaction's own claim). */
   async find(tx: EntityManager | undefined, ref: KeyRef, ttlSeconds: number): Promise<StoredKey | null> {
-    const stored = await (tx ?? this.dataSource.manager)
-      .getRepository(IdempotencyKey)
-      .createQueryBuilder('k')
-      .where('k.customer_id = :customerId AND k.key = :key', ref)
-      .andWhere(`k.created_at >= now() - make_interval(secs => :ttl)`, { ttl: ttlSeconds })
-      .getOne();
+    const statement = `SELECT fingerprint, response_status, response_body FROM idempotency_keys
+       WHERE customer_id = $1 AND key = $2 AND created_at >= now() - make_interval(secs => $3)`;
+    const parameters = [ref.customerId, ref.key, ttlSeconds];
+    const [stored]: { fingerprint: string; response_status: number | null; response_body: unknown }[] = tx
+      ? await tx.query(statement, parameters)
+      : await this.sql.onReadPool(statement, parameters);
     return stored
-      ? { fingerprint: stored.fingerprint, responseStatus: stored.responseStatus, responseBody: stored.responseBody }
+      ? { fingerprint: stored.fingerprint, responseStatus: stored.response_status, responseBody: stored.response_body }
       : null;
   }
 
@@ -64,12 +64,10 @@ export class IdempotencyRepository {
 
   /** Deletes keys older than `ttlSeconds`; returns how many. */
   async purgeOlderThan(ttlSeconds: number): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(IdempotencyKey)
-      .where(`created_at < now() - make_interval(secs => :ttl)`, { ttl: ttlSeconds })
-      .execute();
-    return result.affected ?? 0;
+    const [, affected]: [unknown, number] = await this.sql.onWritePool(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)`,
+      [ttlSeconds],
+    );
+    return affected;
   }
 }
