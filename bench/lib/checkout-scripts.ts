@@ -1,4 +1,4 @@
-import { INSERT_RESERVATION_SQL } from '../../src/inventory/reservation.repository';
+import { INSERT_RESERVATION_SQL } from '../../src/inventory/reservations/reservation.repository';
 
 /**
  * The pgbench scripts behind the checkout scenarios' physical limit: what a checkout must

@@ -1,7 +1,7 @@
 import Bull from 'bull';
 import { setTimeout as sleep } from 'node:timers/promises';
 // The queue's own names, as the expiry e2e test uses them: a rename breaks the build, not the drain.
-import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
+import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservations/reservation-expiry.queue';
 import { BenchContext, ScenarioResult } from '../lib/context';
 import { round } from '../lib/stats';
 import { checkoutRequests, fillCarts, randomCarts } from './checkout';

@@ -2,7 +2,7 @@ import Bull from 'bull';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
-import { RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
+import { RESERVATIONS_QUEUE } from '../../src/inventory/reservations/reservation-expiry.queue';
 import { BenchContext, ScenarioResult } from '../lib/context';
 import { clockTime } from '../lib/report';
 import { seedVariants } from '../lib/seed';

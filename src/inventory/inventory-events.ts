@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { defineEvents, NewOutboxEvent } from '../outbox';
-import { RESERVATION_STATUSES, ReservationStatus } from './reservation.entity';
-import { ClosedReservation, ReservationView } from './reservation.repository';
-import { STOCK_STATE_CAUSES, STOCK_STATES, StockEventName, StockState, StockStateCause } from './stock-state';
-import { NewStockStateChange, StockFigures } from './stock.repository';
+import { RESERVATION_STATUSES, ReservationStatus } from './reservations/reservation.entity';
+import { ClosedReservation, ReservationView } from './reservations/reservation.repository';
+import { STOCK_STATE_CAUSES, STOCK_STATES, StockEventName, StockState, StockStateCause } from './stock/stock-state';
+import { NewStockStateChange, StockFigures } from './stock/stock.repository';
 
 const MONEY_PATTERN = '^-?\\d+\\.\\d{2}$';
 

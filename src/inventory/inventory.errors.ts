@@ -1,5 +1,5 @@
 import { codesOf, ConflictError, DomainError, ErrorCode, ErrorDefinitions, NotFoundError } from '../shared/errors';
-import { ReservationStatus } from './reservation.entity';
+import { ReservationStatus } from './reservations/reservation.entity';
 
 /** Inventory's own error codes, with the status and OpenAPI title of each. */
 export const INVENTORY_ERRORS = {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../shared/auth';
-import { EarlyRefusal } from './early-refusal';
-import { RequestedUnits } from './purchase-limits';
-import { ReservationStatus } from './reservation.entity';
-import { ReservationView } from './reservation.repository';
-import { ReservationsService, ReserveRequest } from './reservations.service';
-import { StockAvailability } from './stock.repository';
-import { StockService } from './stock.service';
+import { EarlyRefusal } from './reservations/early-refusal';
+import { RequestedUnits } from './reservations/purchase-limits';
+import { ReservationStatus } from './reservations/reservation.entity';
+import { ReservationView } from './reservations/reservation.repository';
+import { ReservationsService, ReserveRequest } from './reservations/reservations.service';
+import { StockAvailability } from './stock/stock.repository';
+import { StockService } from './stock/stock.service';
 
 /**
  * What other modules may ask of inventory. It hands out plain read models, never

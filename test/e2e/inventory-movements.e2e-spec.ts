@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
+import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservations/reservation-expiry.queue';
 import { newVariant } from '../support/catalog.factory';
 import { UNKNOWN_INT_ID } from '../support/ids';
 import {

@@ -3,7 +3,7 @@ import { newProduct } from '../support/catalog.factory';
 import { newCustomer } from '../support/customer.factory';
 import { line, makeOverdue, newStockedVariant, reservationRequests, reserve } from '../support/inventory.factory';
 import { createRule, ruleBody } from '../support/pricing.factory';
-import { ReservationsService } from '../../src/inventory/reservations.service';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
 import { expectProblem } from '../support/problem';
 import { startIsolatedTestApp, TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';

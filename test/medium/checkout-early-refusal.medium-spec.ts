@@ -1,6 +1,6 @@
-import { PurchaseLimitExceededError } from '../../src/inventory';
+import { PurchaseLimitExceededError } from '../../src/inventory/inventory.errors';
 import { InsufficientStockError } from '../../src/inventory/inventory.errors';
-import { StockService } from '../../src/inventory/stock.service';
+import { StockService } from '../../src/inventory/stock/stock.service';
 import { newCustomer } from '../support/customer.factory';
 import { cartUseCases, newCart } from '../support/cart.factory';
 import { newStockedVariant, stockDrift } from '../support/inventory.factory';

@@ -1,5 +1,5 @@
 import { CheckoutService } from '../../src/cart/checkout.service';
-import { InsufficientStockError } from '../../src/inventory';
+import { InsufficientStockError } from '../../src/inventory/inventory.errors';
 import { cartUseCases, newCart } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant, stockDrift } from '../support/inventory.factory';

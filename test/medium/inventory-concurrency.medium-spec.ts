@@ -1,5 +1,6 @@
-import { InsufficientStockError, InventoryService, ReservationView } from '../../src/inventory';
-import { ReservationExpiryProcessor } from '../../src/inventory/reservation-expiry.processor';
+import { InventoryService, ReservationView } from '../../src/inventory';
+import { InsufficientStockError } from '../../src/inventory/inventory.errors';
+import { ReservationExpiryProcessor } from '../../src/inventory/reservations/reservation-expiry.processor';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import {
   BYSTANDER_UNITS,

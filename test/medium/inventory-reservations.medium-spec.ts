@@ -1,4 +1,5 @@
-import { InsufficientStockError, InventoryService, ReservationView } from '../../src/inventory';
+import { InventoryService, ReservationView } from '../../src/inventory';
+import { InsufficientStockError } from '../../src/inventory/inventory.errors';
 import { newVariant } from '../support/catalog.factory';
 import {
   INVENTORY_WITH_JOBS,

@@ -1,6 +1,9 @@
 import { Client } from 'pg';
-import { LEDGER_REASON_OF_CLOSING, ledgerReasonOfClosingSql } from '../../src/inventory/reservation-closing';
-import { stockStateOf, stockStateSql } from '../../src/inventory/stock-state';
+import {
+  LEDGER_REASON_OF_CLOSING,
+  ledgerReasonOfClosingSql,
+} from '../../src/inventory/reservations/reservation-closing';
+import { stockStateOf, stockStateSql } from '../../src/inventory/stock/stock-state';
 
 /**
  * The inventory rules that set-based statements evaluate in PostgreSQL have their SQL form

@@ -1,7 +1,8 @@
-import { InventoryService, PurchaseLimitExceededError, ReservationView } from '../../src/inventory';
+import { InventoryService, ReservationView } from '../../src/inventory';
+import { PurchaseLimitExceededError } from '../../src/inventory/inventory.errors';
 import { TooManyHoldsError } from '../../src/inventory/inventory.errors';
-import { ReservationsService } from '../../src/inventory/reservations.service';
-import { StockService } from '../../src/inventory/stock.service';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
+import { StockService } from '../../src/inventory/stock/stock.service';
 import {
   INVENTORY_WITH_JOBS,
   line,

@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { InventoryService } from '../../src/inventory';
-import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
+import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservations/reservation-expiry.queue';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import {
   INVENTORY_WITH_JOBS,

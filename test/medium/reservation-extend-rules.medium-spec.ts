@@ -1,6 +1,6 @@
 import { InventoryModule } from '../../src/inventory';
 import { HoldLimitReachedError, ReservationNotActiveError } from '../../src/inventory/inventory.errors';
-import { ReservationsService } from '../../src/inventory/reservations.service';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
 import { ADMIN_PRINCIPAL, newCustomer } from '../support/customer.factory';
 import {
   closingRowsOf,

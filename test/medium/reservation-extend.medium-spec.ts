@@ -2,8 +2,8 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ReservationView } from '../../src/inventory';
 import { HoldLimitReachedError, ReservationNotActiveError } from '../../src/inventory/inventory.errors';
-import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservation-expiry.queue';
-import { ReservationsService } from '../../src/inventory/reservations.service';
+import { expireJobId, RESERVATIONS_QUEUE } from '../../src/inventory/reservations/reservation-expiry.queue';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';
 import {
   INVENTORY_WITH_JOBS,

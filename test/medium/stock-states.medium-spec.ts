@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InventoryModule } from '../../src/inventory';
-import { ReservationsService } from '../../src/inventory/reservations.service';
-import { AdjustmentRequest, StockService } from '../../src/inventory/stock.service';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
+import { AdjustmentRequest, StockService } from '../../src/inventory/stock/stock.service';
 import { ADMIN_PRINCIPAL, newCustomer } from '../support/customer.factory';
 import {
   INVENTORY_WITH_JOBS,

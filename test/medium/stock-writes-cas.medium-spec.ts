@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InventoryModule } from '../../src/inventory';
 import { StockChangedError, StockVersionMismatchError } from '../../src/inventory/inventory.errors';
-import { ReservationsService } from '../../src/inventory/reservations.service';
-import { AdjustmentRequest, SetStockRequest, StockService, StockWriteContext } from '../../src/inventory/stock.service';
+import { ReservationsService } from '../../src/inventory/reservations/reservations.service';
+import {
+  AdjustmentRequest,
+  SetStockRequest,
+  StockService,
+  StockWriteContext,
+} from '../../src/inventory/stock/stock.service';
 import { EntityTagCondition } from '../../src/shared/http';
 import { IdempotencyKeyReusedError } from '../../src/shared/idempotency/idempotency.errors';
 import { ADMIN_PRINCIPAL } from '../support/customer.factory';

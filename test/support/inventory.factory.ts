@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import {
-  InventoryJobsModule,
-  InventoryModule,
-  InventoryService,
-  ReservationView,
-  ReserveLine,
-} from '../../src/inventory';
-import { StockService } from '../../src/inventory/stock.service';
+import { InventoryJobsModule, InventoryModule, InventoryService, ReservationView } from '../../src/inventory';
+import type { ReserveLine } from '../../src/inventory/reservations/reserve-lines';
+import { StockService } from '../../src/inventory/stock/stock.service';
 import { Money } from '../../src/shared/money';
 import { newVariant } from './catalog.factory';
 import { LedgerRow, ledgerRowsOf, reservationStatusOf } from './rows';

@@ -2,7 +2,7 @@ import { Process, Processor } from '@nestjs/bull';
 import { Injectable, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Job } from 'bull';
-import { Env } from '../shared/config';
+import { Env } from '../../shared/config';
 import {
   EXPIRE_JOB,
   ExpireJobData,
@@ -10,7 +10,7 @@ import {
   ReservationExpiryQueue,
   SWEEP_JOB,
 } from './reservation-expiry.queue';
-import { InventoryModule } from './inventory.module';
+import { InventoryModule } from '../inventory.module';
 import { ReservationsService } from './reservations.service';
 
 /** Thrown so that Bull retries a job that fired before the reservation was due. */

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { Money, moneyColumnTransformer } from '../shared/money';
+import { Money, moneyColumnTransformer } from '../../shared/money';
 // A type only: the item names its reservation at run time, so the two files do not load each other.
 import type { ReservationItem } from './reservation-item.entity';
 

@@ -1,5 +1,5 @@
-import { Money } from '../shared/money';
-import { ShortLine } from './inventory.errors';
+import { Money } from '../../shared/money';
+import { ShortLine } from '../inventory.errors';
 
 export interface ReserveLine {
   variantId: number;

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
-import { NewOutboxEvent, OutboxService } from '../outbox';
-import { afterCommit } from '../shared/database';
-import { stockChangedEvent, stockStateEvent } from './inventory-events';
+import { NewOutboxEvent, OutboxService } from '../../outbox';
+import { afterCommit } from '../../shared/database';
+import { stockChangedEvent, stockStateEvent } from '../inventory-events';
 import { StockLevel } from './stock-level.entity';
 import { StockStateCause, StockStateChangedEvent, stockEventOf } from './stock-state';
 import { NewStockStateChange, StockFigures, StockRepository } from './stock.repository';

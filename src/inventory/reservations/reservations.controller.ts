@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, CurrentPrincipal, CustomerOnly, Principal } from '../shared/auth';
-import { ApiProblems } from '../shared/errors';
-import { ApiUuidParam, NoBody, UuidPipe } from '../shared/http';
+import { AdminOnly, CurrentPrincipal, CustomerOnly, Principal } from '../../shared/auth';
+import { ApiProblems } from '../../shared/errors';
+import { ApiUuidParam, NoBody, UuidPipe } from '../../shared/http';
 import { ExtendReservationDto, ReservationDto } from './dto/reservation.dto';
 import { ReservationsService } from './reservations.service';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiMoneyProperty } from '../../shared/money';
+import { ApiMoneyProperty } from '../../../shared/money';
 import { RESERVATION_STATUSES, ReservationStatus } from '../reservation.entity';
 import { ReservationView } from '../reservation.repository';
 

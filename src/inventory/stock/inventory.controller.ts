@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminOnly, CurrentPrincipal, Principal, Public } from '../shared/auth';
-import { ApiProblems } from '../shared/errors';
+import { AdminOnly, CurrentPrincipal, Principal, Public } from '../../shared/auth';
+import { ApiProblems } from '../../shared/errors';
 import {
   ApiIdempotencyKey,
   ApiIfMatch,
@@ -16,8 +16,8 @@ import {
   Page,
   PageQueryDto,
   pageOf,
-} from '../shared/http';
-import { REPLAYED_HEADER_DOC, replyWith } from '../shared/idempotency';
+} from '../../shared/http';
+import { REPLAYED_HEADER_DOC, replyWith } from '../../shared/idempotency';
 import {
   CreateAdjustmentDto,
   ListStockQueryDto,

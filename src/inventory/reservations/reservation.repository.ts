@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SqlPools } from '../shared/database';
-import { Money } from '../shared/money';
+import { SqlPools } from '../../shared/database';
+import { Money } from '../../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
-import { StockFigures } from './stock.repository';
+import { StockFigures } from '../stock/stock.repository';
 import { ClosedStatus, ledgerReasonOfClosingSql } from './reservation-closing';
 
 export interface ReservationItemView {

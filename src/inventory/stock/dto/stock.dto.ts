@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { PageDto, PageQueryDto, trimToNull } from '../../shared/http';
+import { PageDto, PageQueryDto, trimToNull } from '../../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
 import { STOCK_STATE_CAUSES, STOCK_STATES, StockState, StockStateCause } from '../stock-state';

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Env } from '../shared/config';
-import { SqlPools } from '../shared/database';
+import { Env } from '../../shared/config';
+import { SqlPools } from '../../shared/database';
 import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockStateChange } from './stock-state-change.entity';
 import { StockState, stockStateOf, stockStateSql } from './stock-state';
-import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from './customer-exposure';
+import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from '../reservations/customer-exposure';
 
 /** A variant's purchase limits and low-stock threshold; null: none (the default threshold). */
 export interface StockLimits {

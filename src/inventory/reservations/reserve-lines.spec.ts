@@ -1,4 +1,4 @@
-import { Money } from '../shared/money';
+import { Money } from '../../shared/money';
 import { MAX_RESERVE_QUANTITY, mergeReserveLines, ReserveLine } from './reserve-lines';
 
 const line = (variantId: number, quantity: number, unitPrice = '10.00', sku = `SKU-${variantId}`): ReserveLine => ({

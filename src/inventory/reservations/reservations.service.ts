@@ -5,20 +5,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '../shared/auth';
-import { OutboxService } from '../outbox';
-import { Env } from '../shared/config';
-import { afterCommit } from '../shared/database';
-import { Money } from '../shared/money';
+import { Principal } from '../../shared/auth';
+import { OutboxService } from '../../outbox';
+import { Env } from '../../shared/config';
+import { afterCommit } from '../../shared/database';
+import { Money } from '../../shared/money';
 import {
   HoldLimitReachedError,
   InsufficientStockError,
   PurchaseLimitExceededError,
   ReservationNotActiveError,
   ReservationNotFoundError,
-} from './inventory.errors';
+} from '../inventory.errors';
 import { EarlyRefusal } from './early-refusal';
-import { reservationClosedEvents, reservationCreatedEvent, reservationExtendedEvent } from './inventory-events';
+import { reservationClosedEvents, reservationCreatedEvent, reservationExtendedEvent } from '../inventory-events';
 import { assertCustomerMayReserve, purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationStatus } from './reservation.entity';
@@ -31,10 +31,10 @@ import {
   ReservationView,
 } from './reservation.repository';
 import { mergeReserveLines, ReserveLine, shortLinesOf } from './reserve-lines';
-import { StockStateCause } from './stock-state';
-import { StockStateRecorder } from './stock-state-recorder';
-import { StockRepository } from './stock.repository';
-import { StockLevel } from './stock-level.entity';
+import { StockStateCause } from '../stock/stock-state';
+import { StockStateRecorder } from '../stock/stock-state-recorder';
+import { StockRepository } from '../stock/stock.repository';
+import { StockLevel } from '../stock/stock-level.entity';
 import { ClosedStatus, LEDGER_REASON_OF_CLOSING } from './reservation-closing';
 
 export interface ReserveRequest {

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Reservation } from './reservation.entity';
+import { Reservation } from '../reservations/reservation.entity';
 import { StockLevel } from './stock-level.entity';
 
 /** Why stock moved. Admins record the first four; the reservation lifecycle writes the rest. */

@@ -1,5 +1,5 @@
 import type { ReservationStatus } from './reservation.entity';
-import type { MovementReason } from './stock-movement.entity';
+import type { MovementReason } from '../stock/stock-movement.entity';
 
 export type ClosedStatus = Exclude<ReservationStatus, 'ACTIVE'>;
 

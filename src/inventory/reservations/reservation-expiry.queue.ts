@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { keepPeriodicJob, logQueueErrors } from '../shared/queue';
+import { keepPeriodicJob, logQueueErrors } from '../../shared/queue';
 
 export const RESERVATIONS_QUEUE = 'reservations';
 export const EXPIRE_JOB = 'expire';

@@ -1,4 +1,4 @@
-import { LimitedLine, PurchaseLimitExceededError, TooManyHoldsError } from './inventory.errors';
+import { LimitedLine, PurchaseLimitExceededError, TooManyHoldsError } from '../inventory.errors';
 import { CustomerExposure } from './customer-exposure';
 
 export interface RequestedUnits {

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CatalogService, VariantNotFoundError } from '../products';
-import { Env } from '../shared/config';
-import { ValidationFailedError } from '../shared/errors';
-import { EntityTagCondition } from '../shared/http';
-import { IdempotencyService, IdempotentResult } from '../shared/idempotency';
+import { CatalogService, VariantNotFoundError } from '../../products';
+import { Env } from '../../shared/config';
+import { ValidationFailedError } from '../../shared/errors';
+import { EntityTagCondition } from '../../shared/http';
+import { IdempotencyService, IdempotentResult } from '../../shared/idempotency';
 import { StockLevelDto, StockMovementDto } from './dto/stock.dto';
 import {
   CurrentStock,
@@ -14,8 +14,8 @@ import {
   StockChangedError,
   StockLimitExceededError,
   StockVersionMismatchError,
-} from './inventory.errors';
-import { ReservationRepository } from './reservation.repository';
+} from '../inventory.errors';
+import { ReservationRepository } from '../reservations/reservation.repository';
 import { MAX_ON_HAND, StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockState } from './stock-state';

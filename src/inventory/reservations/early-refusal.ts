@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
-import { Env } from '../shared/config';
-import { InsufficientStockError } from './inventory.errors';
+import { Env } from '../../shared/config';
+import { InsufficientStockError } from '../inventory.errors';
 import { assertCustomerMayReserve, RequestedUnits } from './purchase-limits';
 import { shortLinesOf } from './reserve-lines';
-import { StockRepository } from './stock.repository';
+import { StockRepository } from '../stock/stock.repository';
 
 /** How long a variant seen scarce is checked before reserving, unless seen plentiful again. */
 const SCARCE_FOR_MS = 60_000;

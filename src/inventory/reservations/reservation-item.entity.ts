@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Money, moneyColumnTransformer } from '../shared/money';
+import { Money, moneyColumnTransformer } from '../../shared/money';
 import { Reservation } from './reservation.entity';
-import { StockLevel } from './stock-level.entity';
+import { StockLevel } from '../stock/stock-level.entity';
 
 /** A line of a reservation, with the SKU and unit price as they were when it was made. */
 @Entity('reservation_items')
