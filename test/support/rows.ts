@@ -203,3 +203,28 @@ export async function demoCatalogShape(t: Database): Promise<{
   );
   return shape;
 }
+
+export interface OutboxEventRow {
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The events written to the outbox about one aggregate (e.g. `stock` and a variant id, or
+ * `reservation` and its id), in commit order. They are written in the transaction of the
+ * change, so a committed change has them and a rolled-back one has none.
+ */
+export async function outboxEventsOf(
+  t: Database,
+  aggregateType: string,
+  aggregateId: string | number,
+  types?: readonly string[],
+): Promise<OutboxEventRow[]> {
+  const rows: OutboxEventRow[] = await t.dataSource.query(
+    `SELECT type, payload FROM outbox_events
+      WHERE aggregate_type = $1 AND aggregate_id = $2 AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+      ORDER BY seq`,
+    [aggregateType, String(aggregateId), types ?? null],
+  );
+  return rows;
+}
