@@ -10,7 +10,7 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_ERRORS } from './app.errors';
 import { APP_EVENTS } from './app.events';
-import { CartJobsModule, CartModule } from './cart';
+import { CartModule } from './cart';
 import { HealthModule } from './health';
 import { InventoryJobsModule, InventoryModule } from './inventory';
 import { OpsModule, outcomeOf } from './ops';
@@ -118,7 +118,7 @@ export class AppModule {
         PricingModule,
         CartModule,
         // APP_ROLE=api leaves the jobs to worker processes; it still enqueues them.
-        ...(env.processesJobs ? [IdempotencyJobsModule, InventoryJobsModule, CartJobsModule, OutboxJobsModule] : []),
+        ...(env.processesJobs ? [IdempotencyJobsModule, InventoryJobsModule, OutboxJobsModule] : []),
         OpsModule,
       ],
     };

@@ -19,8 +19,6 @@ export const MAX_CART_LINES = 50;
 @Index('UQ_carts_active_customer', ['customerId'], { unique: true, where: `"status" = 'ACTIVE'` })
 // A customer's carts newest first: finding the latest one, and whether a newer one exists.
 @Index('IDX_carts_customer_created', ['customerId', 'createdAt'])
-// The carts whose reservation's outcome the cart module has yet to learn: what reconciliation reads.
-@Index('IDX_carts_unsettled', ['checkedOutAt', 'id'], { where: `"status" = 'CHECKED_OUT' AND "settled_at" IS NULL` })
 export class Cart {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -45,14 +43,6 @@ export class Cart {
 
   @Column({ name: 'checked_out_at', type: 'timestamptz', nullable: true })
   checkedOutAt!: Date | null;
-
-  /**
-   * When a CHECKED_OUT cart learned that its reservation ended for good: confirmed (a
-   * sale), or released while a newer cart had taken its place. Until then reconciliation
-   * keeps asking inventory, so a lost event can never strand the cart.
-   */
-  @Column({ name: 'settled_at', type: 'timestamptz', nullable: true })
-  settledAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -14,13 +14,6 @@ export interface CartWithItems {
   items: CartItem[];
 }
 
-/** A checked-out cart whose reservation's outcome the cart module has not learned yet. */
-export interface UnsettledCart {
-  id: string;
-  reservationId: string;
-  checkedOutAt: Date;
-}
-
 /**
  * Every query of carts and their lines. Methods that take `tx` join the caller's
  * transaction; the others read or write on their own.
@@ -38,7 +31,7 @@ export class CartRepository {
     // route and every checkout starts with. A customer has at most one ACTIVE cart
     // (UQ_carts_active_customer); a cart without lines comes back as one row of nulls.
     const rows: ActiveCartRow[] = await this.sql.onReadPool(
-      `SELECT c.id, c.customer_id, c.status, c.reservation_id, c.version, c.checked_out_at, c.settled_at,
+      `SELECT c.id, c.customer_id, c.status, c.reservation_id, c.version, c.checked_out_at,
               c.created_at, c.updated_at,
               i.id AS item_id, i.variant_id, i.sku, i.product_name, i.quantity, i.unit_price_minor,
               i.base_price_minor, i.tier, i.applied_rules, i.priced_at,
@@ -194,7 +187,7 @@ export class CartRepository {
     try {
       const [, affected]: [unknown, number] = await this.sql.onWritePool(
         `UPDATE carts c
-            SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL, settled_at = NULL,
+            SET status = 'ACTIVE', reservation_id = NULL, checked_out_at = NULL,
                 version = c.version + 1, updated_at = now()
            FROM unnest($1::uuid[], $2::uuid[]) AS released(cart_id, reservation_id)
           WHERE c.id = released.cart_id AND c.status = 'CHECKED_OUT' AND c.reservation_id = released.reservation_id
@@ -214,33 +207,6 @@ export class CartRepository {
       return reactivated;
     }
   }
-
-  /** Unsettled carts after `after` in checkout order, at most `limit` (keyset pages over IDX_carts_unsettled). */
-  async findUnsettled(after: UnsettledCart | null, limit: number): Promise<UnsettledCart[]> {
-    const rows: { id: string; reservation_id: string; checked_out_at: Date }[] = await this.sql.onWritePool(
-      `SELECT id, reservation_id, checked_out_at FROM carts
-        WHERE status = 'CHECKED_OUT' AND settled_at IS NULL
-          AND ($1::timestamptz IS NULL OR (checked_out_at, id) > ($1::timestamptz, $2::uuid))
-        ORDER BY checked_out_at, id
-        LIMIT $3`,
-      [after?.checkedOutAt ?? null, after?.id ?? null, limit],
-    );
-    return rows.map((row) => ({ id: row.id, reservationId: row.reservation_id, checkedOutAt: row.checked_out_at }));
-  }
-
-  /**
-   * Records that these carts' reservations ended for good with the carts staying checked
-   * out (a sale, or a newer cart in their place). Carts given back meanwhile are untouched.
-   */
-  async settle(cartIds: readonly string[]): Promise<number> {
-    if (cartIds.length === 0) return 0;
-    const [, affected]: [unknown, number] = await this.sql.onWritePool(
-      `UPDATE carts SET settled_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'CHECKED_OUT' AND settled_at IS NULL`,
-      [cartIds],
-    );
-    return affected;
-  }
 }
 
 interface CartRow {
@@ -250,7 +216,6 @@ interface CartRow {
   reservation_id: string | null;
   version: number;
   checked_out_at: Date | null;
-  settled_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -297,7 +262,6 @@ function cartOf(row: CartRow): Cart {
     reservationId: row.reservation_id,
     version: row.version,
     checkedOutAt: row.checked_out_at,
-    settledAt: row.settled_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -8,10 +8,12 @@ import { CartRepository } from './cart.repository';
 export const CART_REACTIVATION_CONSUMER = 'cart.reactivation';
 
 /**
- * Gives a customer their cart back when its checkout's reservation is cancelled or expires,
- * from the outbox: the event was written with the release, so a crash after the commit, a
- * failed update or a database blip only delays it (the relay retries). Reactivating is
- * idempotent, so the in-process fast path (ReservationReleasedListener) and this may both run.
+ * Gives a customer their cart back when its checkout's reservation is cancelled or expires:
+ * the one durable path. The event was written with the release, so a crash after the
+ * commit, a failed update or a database blip only delays it (the relay retries it, in
+ * order, for about a day). Besides, every cart route brings the caller's own cart in line
+ * first (CartService.findOrRecoverActiveCart), so a customer never waits for the relay.
+ * Reactivating is idempotent, so both may run.
  */
 @Injectable()
 export class ReservationReleasedConsumer implements OnModuleInit {

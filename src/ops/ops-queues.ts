@@ -1,4 +1,3 @@
-import { CART_MAINTENANCE_QUEUE } from '../cart';
 import { RESERVATIONS_QUEUE } from '../inventory';
 import { OUTBOX_QUEUE } from '../outbox';
 import { IDEMPOTENCY_QUEUE } from '../shared/idempotency';
@@ -16,7 +15,6 @@ export interface OpsQueue {
  */
 export const OPS_QUEUES: readonly OpsQueue[] = [
   { name: RESERVATIONS_QUEUE, readOnly: true },
-  { name: CART_MAINTENANCE_QUEUE, readOnly: false },
   { name: OUTBOX_QUEUE, readOnly: false },
   { name: IDEMPOTENCY_QUEUE, readOnly: false },
 ];

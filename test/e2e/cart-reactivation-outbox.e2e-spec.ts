@@ -8,10 +8,9 @@ import { eventually, sleep } from '../support/wait';
 const LOCK_TIMEOUT_MS = 300;
 
 /**
- * The cart's reactivation rides on the outbox: when the in-process fast path fails (here,
- * the cart row is locked longer than DATABASE_LOCK_TIMEOUT_MS), the consumer's delivery is
- * retried until the cart comes back. The reconciliation sweep is an hour away and no cart
- * route is called, so nothing else can give the cart back.
+ * The cart's reactivation rides on the outbox: when a first attempt fails (here, the cart
+ * row is locked longer than DATABASE_LOCK_TIMEOUT_MS), the consumer's delivery is retried
+ * until the cart comes back. No cart route is called, so nothing else can give it back.
  */
 describe('cart reactivation through the outbox', () => {
   let t: TestApp;
@@ -38,7 +37,7 @@ describe('cart reactivation through the outbox', () => {
     return row;
   }
 
-  it('gives the cart back once a lock that defeated the fast path is gone', async () => {
+  it('gives the cart back once a lock that defeated its first attempts is gone', async () => {
     const customer = newCustomer(t);
     const variant = await pricedVariant(t, 10);
     await fillCart(t, customer, [{ variantId: variant.id, quantity: 2 }]);
@@ -53,7 +52,7 @@ describe('cart reactivation through the outbox', () => {
       await locker.query('SELECT 1 FROM carts WHERE id = $1 FOR UPDATE', [cart.id]);
       await t.http.post(`/api/reservations/${reservation.id}/cancel`).set('authorization', customer.auth).expect(200);
 
-      // The fast path and the first attempts run into the lock and give up.
+      // The first attempts run into the lock and give up.
       await eventually(
         async () => expect((await reactivationOf(reservation.id))?.attempts).toBeGreaterThanOrEqual(2),
         5_000,

@@ -52,7 +52,6 @@ describe('the queue board at /admin/queues', () => {
     expect(queues).toEqual(
       expect.arrayContaining([
         { name: 'reservations', readOnlyMode: true },
-        { name: 'cart-maintenance', readOnlyMode: false },
         { name: 'outbox', readOnlyMode: false },
         { name: 'idempotency', readOnlyMode: false },
       ]),

@@ -58,7 +58,6 @@ describe('Redis killed and restarted empty with reservations pending', () => {
       expect((await call(app, 'GET', `/api/inventory/${variant}`)).body).toMatchObject({ reserved: 0, available: 100 });
     }
     expect(await redis.keys('faults:reservations:repeat*')).not.toEqual([]);
-    expect(await redis.keys('faults:cart-maintenance:repeat*')).not.toEqual([]);
     expect(await redis.keys('faults:idempotency:repeat*')).not.toEqual([]);
     await eventually(async () => expect(await strandedCarts(cluster)).toEqual([]), SWEEP_SECONDS * 1000 + 8000);
     expect(await audit(app)).toMatchObject({ consistent: true, drift: [], stuck: [] });

@@ -1,17 +1,15 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { IDEMPOTENCY_QUEUE, IdempotencyService } from '../../src/shared/idempotency';
-import { CART_MAINTENANCE_QUEUE } from '../../src/cart';
 import { cartUseCases } from '../support/cart.factory';
 import { newCustomer } from '../support/customer.factory';
 import { newStockedVariant } from '../support/inventory.factory';
-import { MediumContext, startIsolatedMediumContext, startMediumContext } from '../support/medium';
+import { MediumContext, startIsolatedMediumContext } from '../support/medium';
 import { idempotencyKeysOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
-import { eventually, sleep } from '../support/wait';
+import { sleep } from '../support/wait';
 
 const PURGE_JOB = 'purge-expired-keys';
-const RETIRED_PURGE_JOB = 'purge-idempotency-keys';
 
 const SETTINGS = {
   IDEMPOTENCY_KEY_TTL_SECONDS: '1',
@@ -45,22 +43,6 @@ describe('expired Idempotency-Keys', () => {
 
     expect(purgeJobs).toEqual([expect.objectContaining({ name: PURGE_JOB, every: 3_600_000, cron: null })]);
     expect(purgeJobs[0].next).toBeGreaterThan(Date.now());
-  });
-
-  it('removes the schedule earlier versions kept on the cart-maintenance queue', async () => {
-    const cartQueue = t.get<Queue>(getQueueToken(CART_MAINTENANCE_QUEUE));
-    // As an earlier version left it in Redis; the next start must take it away.
-    await cartQueue.add(RETIRED_PURGE_JOB, {}, { repeat: { every: 3_600_000 } });
-    const retiredSchedules = async () =>
-      (await cartQueue.getRepeatableJobs()).filter((job) => job.name === RETIRED_PURGE_JOB);
-    expect(await retiredSchedules()).toHaveLength(1);
-
-    const restarted = await startMediumContext(SETTINGS);
-    try {
-      await eventually(async () => expect(await retiredSchedules()).toEqual([]));
-    } finally {
-      await restarted.close();
-    }
   });
 
   it('purgeExpired deletes expired keys and keeps live ones', async () => {
