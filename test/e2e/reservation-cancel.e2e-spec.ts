@@ -4,18 +4,20 @@ import {
   auditDrift,
   ledgerOf,
   newTwoLineReservation,
-  reservationEventRecorder,
+  releasedEventRecorder,
   RELEASE_TIMES,
+  reservationEventPayload,
   reservationRequests,
   snapshotsOf,
   stockOf,
 } from '../support/inventory.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
-import { reservationStatusOf } from '../support/rows';
+import { outboxEventsOf, reservationStatusOf } from '../support/rows';
 import { startQuietTestApp, TestApp, unique } from '../support/test-app';
 
 const UNKNOWN_RESERVATION = UNKNOWN_UUID;
 
+const CANCELLED = 'reservation.cancelled';
 const RELEASED = 'reservation.released';
 
 describe('inventory reservations', () => {
@@ -29,7 +31,7 @@ describe('inventory reservations', () => {
     await t.close();
   });
 
-  const { confirm, cancel } = reservationRequests(() => t);
+  const { getReservation, confirm, cancel } = reservationRequests(() => t);
 
   describe('POST /api/reservations/:id/cancel', () => {
     it('releases the stock to the owner: status CANCELLED, one CANCEL movement per variant', async () => {
@@ -136,13 +138,15 @@ describe('inventory reservations', () => {
   });
 
   describe('domain events', () => {
-    /** Records the three events; each one also notes the reservation's status as another connection sees it. */
-    const record = reservationEventRecorder(() => t);
+    /** Records the in-process reservation.released; each one also notes the reservation's status as another connection sees it. */
+    const record = releasedEventRecorder(() => t);
+    const outboxOf = (id: string) => outboxEventsOf(t, 'reservation', id);
 
-    it('emits reservation.released with reason CANCELLED once, after the commit', async () => {
+    it('emits reservation.released with reason CANCELLED once, after the commit, and publishes only reservation.cancelled', async () => {
       const owner = newCustomer(t);
       const ownerRef = unique('cart');
       const { reservation } = await newTwoLineReservation(t, owner.sub, ownerRef);
+      const before = await outboxOf(reservation.id);
       const { of, seenStatuses } = record();
 
       await cancel(reservation.id, owner.auth).expect(200);
@@ -161,6 +165,12 @@ describe('inventory reservations', () => {
         },
       ]);
       expect(await seenStatuses()).toEqual(['CANCELLED']);
+      const after = (await getReservation(reservation.id, owner.auth).expect(200)).body;
+      expect(after.status).toBe('CANCELLED');
+      expect(await outboxOf(reservation.id)).toEqual([
+        ...before,
+        { type: CANCELLED, payload: reservationEventPayload(after, owner.sub, ownerRef) },
+      ]);
     });
   });
 });

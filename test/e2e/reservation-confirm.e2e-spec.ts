@@ -7,20 +7,22 @@ import {
   makeOverdue,
   newStockedVariant,
   newTwoLineReservation,
-  reservationEventRecorder,
+  releasedEventRecorder,
   RELEASE_TIMES,
+  reservationEventPayload,
   reservationRequests,
   reserve,
   snapshotsOf,
   stockOf,
 } from '../support/inventory.factory';
 import { expectFieldError, expectProblem } from '../support/problem';
-import { reservationStatusOf } from '../support/rows';
+import { outboxEventsOf, reservationStatusOf } from '../support/rows';
 import { startQuietTestApp, TestApp, unique } from '../support/test-app';
 
 const UNKNOWN_RESERVATION = UNKNOWN_UUID;
 
 const CONFIRMED = 'reservation.confirmed';
+const EXPIRED = 'reservation.expired';
 const RELEASED = 'reservation.released';
 
 describe('inventory reservations', () => {
@@ -210,29 +212,38 @@ describe('inventory reservations', () => {
   });
 
   describe('domain events', () => {
-    /** Records the three events; each one also notes the reservation's status as another connection sees it. */
-    const record = reservationEventRecorder(() => t);
+    /** Records the in-process reservation.released; each one also notes the reservation's status as another connection sees it. */
+    const record = releasedEventRecorder(() => t);
+    const outboxOf = (id: string) => outboxEventsOf(t, 'reservation', id);
+    /** The reservation as committed, read back as an admin once the call has answered. */
+    const committed = async (id: string) => (await getReservation(id, t.admin).expect(200)).body;
 
-    it('emits reservation.confirmed once, after the commit', async () => {
+    it('publishes reservation.confirmed to the outbox once, committed with the status, and releases nothing', async () => {
       const ownerId = unique('customer');
       const ownerRef = unique('cart');
       const { reservation } = await newTwoLineReservation(t, ownerId, ownerRef);
-      const { of, seenStatuses } = record();
+      const before = await outboxOf(reservation.id);
+      const { of } = record();
 
       await confirm(reservation.id).expect(200);
       await confirm(reservation.id).expect(409);
 
-      expect(of(reservation.id)).toEqual([
-        { name: CONFIRMED, payload: { reservationId: reservation.id, ownerId, ownerRef } },
+      const after = await committed(reservation.id);
+      expect(after.status).toBe('CONFIRMED');
+      expect(before.map((event) => event.type)).toEqual(['reservation.created']);
+      expect(await outboxOf(reservation.id)).toEqual([
+        ...before,
+        { type: CONFIRMED, payload: reservationEventPayload(after, ownerId, ownerRef) },
       ]);
-      expect(await seenStatuses()).toEqual(['CONFIRMED']);
+      expect(of(reservation.id)).toEqual([]);
     });
 
-    it('emits reservation.released with reason EXPIRED when a confirm finds it overdue', async () => {
+    it('emits reservation.released with reason EXPIRED when a confirm finds it overdue, and publishes only reservation.expired', async () => {
       const ownerId = unique('customer');
       const ownerRef = unique('cart');
       const { reservation } = await newTwoLineReservation(t, ownerId, ownerRef);
       await makeOverdue(t, reservation.id);
+      const before = await outboxOf(reservation.id);
       const { of, seenStatuses } = record();
 
       await confirm(reservation.id).expect(409);
@@ -244,17 +255,26 @@ describe('inventory reservations', () => {
         },
       ]);
       expect(await seenStatuses()).toEqual(['EXPIRED']);
+      const after = await committed(reservation.id);
+      expect(after.status).toBe('EXPIRED');
+      expect(await outboxOf(reservation.id)).toEqual([
+        ...before,
+        { type: EXPIRED, payload: reservationEventPayload(after, ownerId, ownerRef) },
+      ]);
     });
 
-    it('emits no event for a refused transition', async () => {
+    it('emits and publishes nothing for a refused transition', async () => {
       const owner = newCustomer(t);
       const { reservation } = await newTwoLineReservation(t, owner.sub);
+      const before = await outboxOf(reservation.id);
       const { of } = record();
 
       await confirm(reservation.id, owner.auth).expect(403);
       await cancel(reservation.id, newCustomer(t).auth).expect(404);
 
       expect(of(reservation.id)).toEqual([]);
+      expect(before).toHaveLength(1);
+      expect(await outboxOf(reservation.id)).toEqual(before);
     });
   });
 });

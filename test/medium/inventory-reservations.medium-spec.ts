@@ -6,12 +6,19 @@ import {
   line,
   makeOverdue,
   newStockedVariant,
-  reservationEventRecorder,
+  reservationEventPayload,
   reserve,
   stockDrift,
 } from '../support/inventory.factory';
 import { startModuleContext, MediumContext } from '../support/medium';
-import { ledgerRowsOf, reservationsOf, reservationStatusOf, rowSnapshotsOf, stockRowOf } from '../support/rows';
+import {
+  ledgerRowsOf,
+  outboxEventsOf,
+  reservationsOf,
+  reservationStatusOf,
+  rowSnapshotsOf,
+  stockRowOf,
+} from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
 const CREATED = 'reservation.created';
@@ -106,47 +113,70 @@ describe(InventoryService.name, () => {
   });
 
   describe('domain events', () => {
-    /** Records the three events; each one also notes the reservation's status as another connection sees it. */
-    const record = reservationEventRecorder(() => t);
+    const outboxOf = (id: string) => outboxEventsOf(t, 'reservation', id);
 
-    it('emits reservation.created with the owner and the owner reference after the commit', async () => {
-      const { events, of, seenStatuses } = record();
+    it('publishes reservation.created with the customer, the owner reference and the lines, with the commit', async () => {
       const inventory = t.get(InventoryService);
       const variant = await newStockedVariant(t, { onHand: 3 });
+      const other = await newStockedVariant(t, { onHand: 5 });
       const ownerId = unique('customer');
       const ownerRef = unique('cart');
-      let eventsInsideTransaction = -1;
+      let seenInsideTransaction: unknown[] | undefined;
 
       const reservation = await t.dataSource.transaction(async (tx) => {
-        const reserved = await inventory.reserve(tx, { ownerId, ownerRef, lines: [line(variant, 1)] });
-        eventsInsideTransaction = events.filter((event) => event.payload.ownerId === ownerId).length;
+        const reserved = await inventory.reserve(tx, {
+          ownerId,
+          ownerRef,
+          lines: [line(variant, 1), line(other, 2, '2.25')],
+        });
+        // Another connection does not see it before the commit.
+        seenInsideTransaction = await outboxOf(reserved.id);
         return reserved;
       });
 
-      expect(eventsInsideTransaction).toBe(0);
-      expect(of(reservation.id)).toEqual([
-        { name: CREATED, payload: { reservationId: reservation.id, ownerId, ownerRef } },
+      expect(seenInsideTransaction).toEqual([]);
+      expect(await reservationStatusOf(t, reservation.id)).toBe('ACTIVE');
+      expect(await outboxOf(reservation.id)).toEqual([
+        {
+          type: CREATED,
+          payload: {
+            ...reservationEventPayload(reservation, ownerId, ownerRef),
+            items: [
+              { variantId: variant.id, quantity: 1 },
+              { variantId: other.id, quantity: 2 },
+            ],
+            total: '14.50',
+            currency: reservation.currency,
+          },
+        },
       ]);
-      expect(await seenStatuses()).toEqual(['ACTIVE']);
+      expect(reservation).toMatchObject({ status: 'ACTIVE', extendedCount: 0, closedAt: null });
     });
 
-    it('emits reservation.created with a null owner reference when none was given', async () => {
-      const { of } = record();
+    it('publishes reservation.created with a null owner reference when none was given', async () => {
       const variant = await newStockedVariant(t, { onHand: 3 });
       const ownerId = unique('customer');
 
       const reservation = await reserve(t, ownerId, [line(variant, 1)]);
 
-      expect(of(reservation.id)).toEqual([
-        { name: CREATED, payload: { reservationId: reservation.id, ownerId, ownerRef: null } },
+      expect(await outboxOf(reservation.id)).toEqual([
+        {
+          type: CREATED,
+          payload: {
+            ...reservationEventPayload(reservation, ownerId, null),
+            items: [{ variantId: variant.id, quantity: 1 }],
+            total: '10.00',
+            currency: reservation.currency,
+          },
+        },
       ]);
     });
 
-    it('emits nothing, stores nothing and moves no stock when the surrounding transaction rolls back', async () => {
-      const { events } = record();
+    it('publishes nothing, stores nothing and moves no stock when the surrounding transaction rolls back', async () => {
       const inventory = t.get(InventoryService);
       const variant = await newStockedVariant(t, { onHand: 3 });
       const before = await rowSnapshotsOf(t, variant);
+      const stockEventsBefore = await outboxEventsOf(t, 'stock', variant.id);
       const ownerId = unique('customer');
       let reserved: ReservationView | undefined;
 
@@ -157,8 +187,8 @@ describe(InventoryService.name, () => {
 
       await expect(outcome).rejects.toThrow('the caller failed after reserving');
       expect(reserved?.status).toBe('ACTIVE');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(events.filter((event) => event.payload.ownerId === ownerId)).toEqual([]);
+      expect(await outboxOf(reserved!.id)).toEqual([]);
+      expect(await outboxEventsOf(t, 'stock', variant.id)).toEqual(stockEventsBefore);
       expect(await reservationStatusOf(t, reserved!.id)).toBeUndefined();
       expect(await reservationsOf(t, ownerId)).toEqual([]);
       expect(await rowSnapshotsOf(t, variant)).toEqual(before);

@@ -8,13 +8,13 @@ import {
   makeOverdue,
   newStockedVariant,
   newTwoLineReservation,
-  recordEvents,
+  reservationEventPayload,
   reserve,
   StockedVariant,
   stockAudit,
 } from '../support/inventory.factory';
 import { MediumContext, startIsolatedModuleContext } from '../support/medium';
-import { reservationStatusOf, stockRowOf, versionedSnapshotOf } from '../support/rows';
+import { outboxEventsOf, reservationStatusOf, stockRowOf, versionedSnapshotOf } from '../support/rows';
 import { queuePrefix, unique } from '../support/test-app';
 
 const MAX_HOLD_SECONDS = 900;
@@ -25,7 +25,7 @@ const CLOCK_SLACK_MS = 2000;
 /**
  * The rules of extending a hold as the inventory module applies them, with a 5-minute TTL
  * and a 15-minute cap: how far an extension moves the expiry, what it counts and
- * announces, where the cap stops it, and which reservations cannot be extended. Only the
+ * publishes, where the cap stops it, and which reservations cannot be extended. Only the
  * module's own calls move these reservations (queues of their own, no expiry processor).
  * The route's answers (its body, a missing body, validation, 401/404, the 409 problems)
  * are in test/e2e/reservation-extend; the races with the expiry job in reservation-extend.
@@ -90,25 +90,25 @@ describe('extending a reservation (inventory module)', () => {
     expect(twice.expiresAt.getTime()).toBeGreaterThan(once.expiresAt.getTime());
   });
 
-  it('emits reservation.extended once with the reservation and its owner', async () => {
+  it('publishes reservation.extended once, with the reservation as extended and its owner', async () => {
     const owner = newCustomer(t);
     const ownerRef = unique('cart');
     const { reservation } = await newTwoLineReservation(t, owner.sub, ownerRef);
-    const recorder = recordEvents(t, ['reservation.extended']);
-    try {
-      await reservations.extend(reservation.id, 600, owner.principal);
-      // Asking for less than is left moves nothing and announces nothing.
-      await reservations.extend(reservation.id, 60, owner.principal);
+    const extendedOf = (id: string) => outboxEventsOf(t, 'reservation', id, ['reservation.extended']);
 
-      expect(recorder.events).toEqual([
-        {
-          name: 'reservation.extended',
-          payload: expect.objectContaining({ reservationId: reservation.id, ownerId: owner.sub, ownerRef }),
-        },
-      ]);
-    } finally {
-      recorder.stop();
-    }
+    const extended = await reservations.extend(reservation.id, 600, owner.principal);
+    const published = await extendedOf(reservation.id);
+    // Asking for less than is left moves nothing and publishes nothing.
+    await reservations.extend(reservation.id, 60, owner.principal);
+
+    expect(published).toEqual([
+      { type: 'reservation.extended', payload: reservationEventPayload(extended, owner.sub, ownerRef) },
+    ]);
+    expect(await reservations.get(reservation.id, owner.principal)).toMatchObject({
+      expiresAt: extended.expiresAt,
+      extendedCount: 1,
+    });
+    expect(await extendedOf(reservation.id)).toEqual(published);
   });
 
   it('leaves the hold unchanged when asked for less than remains', async () => {

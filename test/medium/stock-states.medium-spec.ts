@@ -7,17 +7,21 @@ import {
   INVENTORY_WITH_JOBS,
   line,
   newStockedVariant,
-  RecordedEvent,
-  recordEvents,
   reserve,
   StockedVariant,
   stockAudit,
 } from '../support/inventory.factory';
 import { MediumContext, startModuleContext } from '../support/medium';
+import { OutboxEventRow, outboxEventsOf } from '../support/rows';
 import { ADMIN_SUB, Harness, queuePrefix, unique } from '../support/test-app';
 import { eventually } from '../support/wait';
 
 const STOCK_EVENTS = ['stock.low', 'stock.out', 'stock.back_in_stock'] as const;
+
+/** The stock.low|out|back_in_stock events of a variant in the outbox, in commit order. */
+function stockEventsOf(t: Pick<Harness, 'dataSource'>, variant: StockedVariant): Promise<OutboxEventRow[]> {
+  return outboxEventsOf(t, 'stock', variant.id, STOCK_EVENTS);
+}
 
 interface StateRow {
   from_state: string;
@@ -37,28 +41,19 @@ function stateRowsOf(t: Pick<Harness, 'dataSource'>, variantId: number): Promise
   );
 }
 
-/** A stock.* event as the recorder sees it. */
+/** A stock.* event as the outbox holds it. */
 function stockEvent(
-  name: string,
+  type: string,
   variantId: number,
   from: string,
   to: string,
   cause: string,
   onHand: number,
   reserved: number,
-): RecordedEvent {
+): OutboxEventRow {
   return {
-    name,
-    payload: {
-      variantId,
-      from,
-      to,
-      onHand,
-      reserved,
-      available: onHand - reserved,
-      cause,
-      changedAt: expect.any(Date),
-    },
+    type,
+    payload: { variantId, from, to, onHand, reserved, available: onHand - reserved, cause },
   };
 }
 
@@ -77,14 +72,14 @@ function stateRow(
 /**
  * The rules of stock states (IN_STOCK, LOW_STOCK at or below the threshold, OUT_OF_STOCK)
  * as the inventory module applies them: which writes cross a threshold, the row each
- * crossing records and the event it announces after its commit. The HTTP routes that
+ * crossing records and the outbox event it publishes with it (the outbox is their only
+ * channel: a rolled-back write leaves neither). The HTTP routes that
  * read them (state-changes, holds, the list by state) are in test/e2e/stock-states.
  */
 describe('stock states (inventory module)', () => {
   let t: MediumContext;
   let stock: StockService;
   let reservations: ReservationsService;
-  let recorder: ReturnType<typeof recordEvents>;
 
   beforeAll(async () => {
     // Queues of their own: no expiry processor anywhere serves this context's jobs.
@@ -93,12 +88,7 @@ describe('stock states (inventory module)', () => {
     reservations = t.get(ReservationsService);
   });
 
-  beforeEach(() => {
-    recorder = recordEvents(t, STOCK_EVENTS);
-  });
-
   afterEach(async () => {
-    recorder.stop();
     expect(await stockAudit(t)).toEqual({ drift: [], stuck: [] });
   });
 
@@ -111,8 +101,7 @@ describe('stock states (inventory module)', () => {
   const setOnHand = (variantId: number, onHand: number) => stock.setOnHand(variantId, { onHand }, admin());
   const levelOf = (variantId: number) => stock.getForVariant(variantId);
   const stateOf = async (variant: StockedVariant) => (await levelOf(variant.id)).state;
-  const eventsOf = (variant: StockedVariant) =>
-    recorder.events.filter((event) => event.payload.variantId === variant.id);
+  const eventsOf = (variant: StockedVariant) => stockEventsOf(t, variant);
 
   describe('crossings of the default threshold (LOW_STOCK_THRESHOLD 5)', () => {
     it('records stock.low once when a DAMAGE adjustment takes 10 on hand to the threshold', async () => {
@@ -122,7 +111,9 @@ describe('stock states (inventory module)', () => {
       await adjust(variant.id, { delta: -5, reason: 'DAMAGE' });
 
       expect(await stateOf(variant)).toBe('LOW_STOCK');
-      expect(eventsOf(variant)).toEqual([stockEvent('stock.low', variant.id, 'IN_STOCK', 'LOW_STOCK', 'DAMAGE', 5, 0)]);
+      expect(await eventsOf(variant)).toEqual([
+        stockEvent('stock.low', variant.id, 'IN_STOCK', 'LOW_STOCK', 'DAMAGE', 5, 0),
+      ]);
       expect(await stateRowsOf(t, variant.id)).toEqual([
         stateRow('stock.low', 'IN_STOCK', 'LOW_STOCK', 'DAMAGE', 5, 0),
       ]);
@@ -137,7 +128,7 @@ describe('stock states (inventory module)', () => {
       await reservations.cancel(reservation.id, owner.principal);
 
       expect(await stateOf(variant)).toBe('LOW_STOCK');
-      expect(eventsOf(variant)).toEqual([
+      expect(await eventsOf(variant)).toEqual([
         stockEvent('stock.out', variant.id, 'LOW_STOCK', 'OUT_OF_STOCK', 'RESERVE', 5, 5),
         stockEvent('stock.back_in_stock', variant.id, 'OUT_OF_STOCK', 'LOW_STOCK', 'CANCEL', 5, 0),
       ]);
@@ -152,7 +143,7 @@ describe('stock states (inventory module)', () => {
 
       await reserve(t, unique('buyer'), [line(variant, 10)]);
 
-      expect(eventsOf(variant)).toEqual([
+      expect(await eventsOf(variant)).toEqual([
         stockEvent('stock.out', variant.id, 'IN_STOCK', 'OUT_OF_STOCK', 'RESERVE', 10, 10),
       ]);
       expect(await stateRowsOf(t, variant.id)).toEqual([
@@ -164,14 +155,15 @@ describe('stock states (inventory module)', () => {
       const variant = await newStockedVariant(t, { onHand: 5 });
       const reservation = await reserve(t, unique('buyer'), [line(variant, 5)]);
       const rowsBefore = await stateRowsOf(t, variant.id);
-      const eventsBefore = eventsOf(variant).length;
+      const eventsBefore = await eventsOf(variant);
 
       await reservations.confirm(reservation.id, ADMIN_PRINCIPAL);
 
       expect(await levelOf(variant.id)).toMatchObject({ onHand: 0, reserved: 0, state: 'OUT_OF_STOCK' });
       expect(rowsBefore).toHaveLength(1);
       expect(await stateRowsOf(t, variant.id)).toEqual(rowsBefore);
-      expect(eventsOf(variant)).toHaveLength(eventsBefore);
+      expect(eventsBefore).toHaveLength(1);
+      expect(await eventsOf(variant)).toEqual(eventsBefore);
     });
 
     it('records counts (COUNT): 0 → 20 is stock.back_in_stock, 20 → 3 is stock.low', async () => {
@@ -183,7 +175,7 @@ describe('stock states (inventory module)', () => {
       await setOnHand(variant.id, 3);
 
       expect(await stateOf(variant)).toBe('LOW_STOCK');
-      expect(eventsOf(variant)).toEqual([
+      expect(await eventsOf(variant)).toEqual([
         stockEvent('stock.back_in_stock', variant.id, 'OUT_OF_STOCK', 'IN_STOCK', 'COUNT', 20, 0),
         stockEvent('stock.low', variant.id, 'IN_STOCK', 'LOW_STOCK', 'COUNT', 3, 0),
       ]);
@@ -193,13 +185,13 @@ describe('stock states (inventory module)', () => {
       ]);
     });
 
-    it('records a RESTOCK from LOW_STOCK to IN_STOCK as a row with event null, and emits nothing', async () => {
+    it('records a RESTOCK from LOW_STOCK to IN_STOCK as a row with event null, and publishes nothing', async () => {
       const variant = await newStockedVariant(t, { onHand: 3 });
 
       await adjust(variant.id, { delta: 10, reason: 'RESTOCK' });
 
       expect(await stateOf(variant)).toBe('IN_STOCK');
-      expect(eventsOf(variant)).toEqual([]);
+      expect(await eventsOf(variant)).toEqual([]);
       expect(await stateRowsOf(t, variant.id)).toEqual([stateRow(null, 'LOW_STOCK', 'IN_STOCK', 'RESTOCK', 13, 0)]);
     });
 
@@ -210,7 +202,7 @@ describe('stock states (inventory module)', () => {
       expect(await stateRowsOf(t, variant.id)).toEqual([]);
       await reserve(t, unique('buyer'), [line(variant, 1)]);
 
-      expect(eventsOf(variant)).toEqual([
+      expect(await eventsOf(variant)).toEqual([
         stockEvent('stock.low', variant.id, 'IN_STOCK', 'LOW_STOCK', 'RESERVE', 10, 5),
       ]);
       expect(await stateRowsOf(t, variant.id)).toEqual([
@@ -239,8 +231,10 @@ describe('stock states (inventory module)', () => {
       expect(await levelOf(plenty.id)).toMatchObject({ available: 12, state: 'IN_STOCK' });
       expect(await levelOf(low.id)).toMatchObject({ available: 1, state: 'LOW_STOCK' });
       expect(await stateOf(none)).toBe('OUT_OF_STOCK');
-      expect(recorder.events).toEqual([]);
-      for (const variant of [plenty, low, none]) expect(await stateRowsOf(t, variant.id)).toEqual([]);
+      for (const variant of [plenty, low, none]) {
+        expect(await eventsOf(variant)).toEqual([]);
+        expect(await stateRowsOf(t, variant.id)).toEqual([]);
+      }
     });
   });
 
@@ -254,7 +248,7 @@ describe('stock states (inventory module)', () => {
       const lowered = await stock.setLimits(variant.id, { lowStockThreshold: 7 });
 
       expect(lowered).toMatchObject({ state: 'IN_STOCK', limits: { lowStockThreshold: 7 } });
-      expect(eventsOf(variant)).toEqual([
+      expect(await eventsOf(variant)).toEqual([
         stockEvent('stock.low', variant.id, 'IN_STOCK', 'LOW_STOCK', 'THRESHOLD', 8, 0),
       ]);
       expect(await stateRowsOf(t, variant.id)).toEqual([
@@ -275,7 +269,7 @@ describe('stock states (inventory module)', () => {
 
       expect(intoLow).toMatchObject({ state: 'LOW_STOCK', limits: { lowStockThreshold: null } });
       expect(outOfLow).toMatchObject({ state: 'IN_STOCK', limits: { lowStockThreshold: null } });
-      expect(eventsOf(dropping)).toEqual([
+      expect(await eventsOf(dropping)).toEqual([
         stockEvent('stock.low', dropping.id, 'IN_STOCK', 'LOW_STOCK', 'THRESHOLD', 3, 0),
       ]);
       expect(await stateRowsOf(t, dropping.id)).toEqual([
@@ -311,7 +305,8 @@ describe('stock states (inventory module)', () => {
       expect(stillOut.state).toBe('OUT_OF_STOCK');
       expect(await stateRowsOf(t, single.id)).toEqual([stateRow(null, 'LOW_STOCK', 'IN_STOCK', 'THRESHOLD', 1, 0)]);
       expect(await stateRowsOf(t, empty.id)).toEqual([]);
-      expect(recorder.events).toEqual([]);
+      expect(await eventsOf(single)).toEqual([]);
+      expect(await eventsOf(empty)).toEqual([]);
     });
   });
 
@@ -383,26 +378,21 @@ describe('stock states on expiry (inventory module and its expiry processor)', (
   });
 
   it('records stock.back_in_stock with cause EXPIRE when the Bull job expires the hold', async () => {
-    const recorder = recordEvents(t, STOCK_EVENTS);
-    try {
-      const variant = await newStockedVariant(t, { onHand: 10 });
+    const variant = await newStockedVariant(t, { onHand: 10 });
 
-      await reserve(t, unique('buyer'), [line(variant, 10)]);
+    await reserve(t, unique('buyer'), [line(variant, 10)]);
 
-      await eventually(async () => expect(await stateRowsOf(t, variant.id)).toHaveLength(2), 15_000);
-      expect(await stateRowsOf(t, variant.id)).toEqual([
-        stateRow('stock.out', 'IN_STOCK', 'OUT_OF_STOCK', 'RESERVE', 10, 10),
-        stateRow('stock.back_in_stock', 'OUT_OF_STOCK', 'IN_STOCK', 'EXPIRE', 10, 0),
-      ]);
-      await eventually(async () => expect(recorder.events).toHaveLength(2), 2000);
-      expect(recorder.events).toEqual([
-        stockEvent('stock.out', variant.id, 'IN_STOCK', 'OUT_OF_STOCK', 'RESERVE', 10, 10),
-        stockEvent('stock.back_in_stock', variant.id, 'OUT_OF_STOCK', 'IN_STOCK', 'EXPIRE', 10, 0),
-      ]);
-      expect(await t.get(StockService).getForVariant(variant.id)).toMatchObject({ reserved: 0, state: 'IN_STOCK' });
-      expect(await stockAudit(t)).toEqual({ drift: [], stuck: [] });
-    } finally {
-      recorder.stop();
-    }
+    await eventually(async () => expect(await stateRowsOf(t, variant.id)).toHaveLength(2), 15_000);
+    expect(await stateRowsOf(t, variant.id)).toEqual([
+      stateRow('stock.out', 'IN_STOCK', 'OUT_OF_STOCK', 'RESERVE', 10, 10),
+      stateRow('stock.back_in_stock', 'OUT_OF_STOCK', 'IN_STOCK', 'EXPIRE', 10, 0),
+    ]);
+    // Written with the state rows: no waiting for them.
+    expect(await stockEventsOf(t, variant)).toEqual([
+      stockEvent('stock.out', variant.id, 'IN_STOCK', 'OUT_OF_STOCK', 'RESERVE', 10, 10),
+      stockEvent('stock.back_in_stock', variant.id, 'OUT_OF_STOCK', 'IN_STOCK', 'EXPIRE', 10, 0),
+    ]);
+    expect(await t.get(StockService).getForVariant(variant.id)).toMatchObject({ reserved: 0, state: 'IN_STOCK' });
+    expect(await stockAudit(t)).toEqual({ drift: [], stuck: [] });
   });
 });

@@ -189,9 +189,10 @@ export interface RecordedEvent {
 }
 
 /**
- * Records the in-process domain events of the given names (e.g. `reservation.released`)
- * until `stop()` is called. `onEvent` runs synchronously inside the emit, so it can look
- * at the world as the emitter saw it.
+ * Records the in-process events of the given names until `stop()` is called. Inventory
+ * emits one, `reservation.released`; its other events are outbox rows (see
+ * outboxEventsOf). `onEvent` runs synchronously inside the emit, so it can look at the
+ * world as the emitter saw it.
  */
 export function recordEvents(
   t: Pick<Harness, 'get'>,
@@ -219,37 +220,61 @@ export function recordEvents(
 export const RELEASE_TIMES = { expiresAt: expect.any(Date), closedAt: expect.any(Date) };
 
 /**
- * For a describe block of event tests: `record()` starts a recorder of the reservation
- * events (see recordReservationEvents), and each test's recorder stops after it.
+ * For a describe block of event tests: `record()` starts a recorder of the in-process
+ * `reservation.released` (see recordReleasedEvents), and each test's recorder stops after it.
  */
-export function reservationEventRecorder(harness: () => Pick<Harness, 'dataSource' | 'get'>) {
-  let recorder: ReturnType<typeof recordReservationEvents> | undefined;
+export function releasedEventRecorder(harness: () => Pick<Harness, 'dataSource' | 'get'>) {
+  let recorder: ReturnType<typeof recordReleasedEvents> | undefined;
   afterEach(() => {
     recorder?.stop();
     recorder = undefined;
   });
-  return () => (recorder = recordReservationEvents(harness()));
+  return () => (recorder = recordReleasedEvents(harness()));
 }
 
 /**
- * Records reservation.created, .confirmed and .released until `stop()`; each event also
- * notes the reservation's status as another connection sees it at that moment.
+ * Records the in-process `reservation.released` until `stop()`; each event also notes the
+ * reservation's status as another connection sees it at that moment.
  */
-export function recordReservationEvents(t: Pick<Harness, 'dataSource' | 'get'>) {
+export function recordReleasedEvents(t: Pick<Harness, 'dataSource' | 'get'>) {
   const seen: Promise<string | undefined>[] = [];
-  const recorder = recordEvents(
-    t,
-    ['reservation.created', 'reservation.confirmed', 'reservation.released'],
-    (event) => {
-      seen.push(reservationStatusOf(t, String(event.payload.reservationId)));
-    },
-  );
+  const recorder = recordEvents(t, ['reservation.released'], (event) => {
+    seen.push(reservationStatusOf(t, String(event.payload.reservationId)));
+  });
   const events = recorder.events;
   return {
     events,
     of: (id: string) => events.filter((event) => event.payload.reservationId === id),
     seenStatuses: () => Promise.all(seen),
     stop: recorder.stop,
+  };
+}
+
+/** A reservation as read back after a change: a ReservationView, or the API's answer. */
+interface ReservationRead {
+  id: string;
+  status: string;
+  expiresAt: Date | string;
+  extendedCount: number;
+  closedAt: Date | string | null;
+}
+
+const isoOf = (at: Date | string) => new Date(at).toISOString();
+
+/**
+ * The payload of a `reservation.*` outbox event (ReservationEventPayload) about `read`, the
+ * reservation as the change left it, of `customerId` and `ownerRef`. `reservation.created`
+ * adds its items, total and currency.
+ */
+export function reservationEventPayload(read: ReservationRead, customerId: string, ownerRef: string | null) {
+  return {
+    reservationId: read.id,
+    status: read.status,
+    customerId,
+    ownerRef,
+    expiresAt: isoOf(read.expiresAt),
+    extendedCount: read.extendedCount,
+    closedAt: read.closedAt === null ? null : isoOf(read.closedAt),
   };
 }
 

@@ -1,26 +1,22 @@
 /**
- * Domain events of the reservation lifecycle, emitted in-process after the change has
- * committed. Other modules listen with `@OnEvent(ReservationEvents.Released)` instead of
- * being imported by inventory.
+ * The one in-process event of the reservation lifecycle, emitted after the commit that
+ * released the stock, because something in this process listens: the metrics collector's
+ * expiry-lateness histogram, observed by the process that released it. Everything that
+ * must reach another module or system is an outbox event instead, written with the change
+ * (see INVENTORY_EVENTS: `reservation.created|extended|confirmed|cancelled|expired`).
  */
 export const ReservationEvents = {
-  Created: 'reservation.created',
-  /** The hold was extended: `expiresAt` moved later. */
-  Extended: 'reservation.extended',
-  Confirmed: 'reservation.confirmed',
+  /** The stock of a cancelled or expired reservation came back. */
   Released: 'reservation.released',
 } as const;
 
-export interface ReservationEvent {
+export type ReleaseReason = 'CANCELLED' | 'EXPIRED';
+
+export interface ReservationReleasedEvent {
   reservationId: string;
   ownerId: string;
   /** The reference the reserving module gave, e.g. its cart id. */
   ownerRef: string | null;
-}
-
-export type ReleaseReason = 'CANCELLED' | 'EXPIRED';
-
-export interface ReservationReleasedEvent extends ReservationEvent {
   reason: ReleaseReason;
   expiresAt: Date;
   /** When the stock was released: for an expiry, how late after `expiresAt` it came. */

@@ -22,7 +22,7 @@ import { reservationClosedEvents, reservationCreatedEvent, reservationExtendedEv
 import { assertCustomerMayReserve, purchaseLimitBreaches, RequestedUnits } from './purchase-limits';
 import { ReservationExpiryQueue } from './reservation-expiry.queue';
 import { ReservationStatus } from './reservation.entity';
-import { ReservationEvents, ReservationEvent, ReservationReleasedEvent } from './reservation.events';
+import { ReservationEvents, ReservationReleasedEvent } from './reservation.events';
 import {
   ClosedReservation,
   ClosedReservations,
@@ -103,8 +103,9 @@ export class ReservationsService {
    * rows of the lines (and of overdue reservations holding them, which it releases first)
    * in one ascending pass that also reads the customer's holds and purchase limits; checks
    * them and every line, failing with all short lines at once; and writes the reservation,
-   * its ledger rows and the transaction's events in one statement. The expiry job and the
-   * in-process events follow the caller's commit.
+   * its ledger rows and the transaction's outbox events in one statement. The expiry job,
+   * and `reservation.released` for the overdue reservations it released, follow the
+   * caller's commit.
    */
   async reserve(tx: EntityManager, request: ReserveRequest): Promise<ReservationView> {
     const lines = mergeReserveLines(request.lines);
@@ -169,11 +170,6 @@ export class ReservationsService {
 
     afterCommit(tx, () => {
       void this.expiryQueue.scheduleExpiry(id, reservation.expiresAt, 0);
-      this.events.emit(ReservationEvents.Created, {
-        reservationId: id,
-        ownerId: request.ownerId,
-        ownerRef,
-      } satisfies ReservationEvent);
       this.announceClosed(released.closed);
     });
     return reservation;
@@ -216,11 +212,6 @@ export class ReservationsService {
       return current;
     }
     void this.expiryQueue.moveExpiry(id, extended.expiresAt, extended.extendedCount);
-    this.events.emit(ReservationEvents.Extended, {
-      reservationId: id,
-      ownerId: before.ownerId,
-      ownerRef: before.ownerRef,
-    } satisfies ReservationEvent);
     return { ...before, expiresAt: extended.expiresAt, extendedCount: extended.extendedCount };
   }
 
@@ -365,20 +356,20 @@ export class ReservationsService {
     return this.stockStates.record(tx, levels, [{ figures: result.stock, cause }]);
   }
 
+  /**
+   * After the commit that closed them: remembers them, emits `reservation.released` for
+   * those whose stock came back (the one in-process event, see ReservationEvents; their
+   * outbox events were written with the change), and drops the expiry jobs they no longer need.
+   */
   private announceClosed(closed: ClosedReservation[]): void {
     for (const reservation of closed) {
       this.closedHere.set(reservation.id, true);
-      const event: ReservationEvent = {
-        reservationId: reservation.id,
-        ownerId: reservation.ownerId,
-        ownerRef: reservation.ownerRef,
-      };
-      if (reservation.status === 'CONFIRMED') {
-        this.events.emit(ReservationEvents.Confirmed, event);
-      } else {
+      if (reservation.status !== 'CONFIRMED') {
         const reason = reservation.status === 'CANCELLED' ? 'CANCELLED' : 'EXPIRED';
         const released: ReservationReleasedEvent = {
-          ...event,
+          reservationId: reservation.id,
+          ownerId: reservation.ownerId,
+          ownerRef: reservation.ownerRef,
           reason,
           expiresAt: reservation.expiresAt,
           closedAt: reservation.closedAt,

@@ -4,9 +4,9 @@ import { STOCK_STATES, StockState, StockStateCause } from './stock-state';
 const STATE_LIST = STOCK_STATES.map((state) => `'${state}'`).join(', ');
 
 /**
- * One change of a variant's stock state, written in the transaction that caused it: the
- * history behind `stock.low`, `stock.out` and `stock.back_in_stock`, and what a consumer
- * that missed an in-process event can read again.
+ * One change of a variant's stock state, written in the transaction that caused it, with
+ * its outbox event (`stock.low`, `stock.out`, `stock.back_in_stock`, or none for a rise to
+ * IN_STOCK): the history the state-changes route lists, rises included.
  */
 @Entity('stock_state_changes')
 @Index('IDX_stock_state_changes_variant', ['variantId', 'id'])
@@ -24,7 +24,7 @@ export class StockStateChange {
   @Column({ name: 'to_state', type: 'varchar', length: 16 })
   toState!: StockState;
 
-  /** The event it announced (`stock.out`, ...), null for a rise from LOW_STOCK to IN_STOCK. */
+  /** The outbox event it published (`stock.out`, ...), null for a rise from LOW_STOCK to IN_STOCK. */
   @Column({ type: 'varchar', length: 32, nullable: true })
   event!: string | null;
 

@@ -1,11 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NewOutboxEvent, OutboxService } from '../../outbox';
-import { afterCommit } from '../../shared/database';
 import { stockChangedEvent, stockStateEvent } from '../inventory-events';
 import { StockLevel } from './stock-level.entity';
-import { StockStateCause, StockStateChangedEvent, stockEventOf } from './stock-state';
+import { StockStateCause, stockEventOf } from './stock-state';
 import { NewStockStateChange, StockFigures, StockRepository } from './stock.repository';
 
 /** Stock rows one write moved, and why. A row moved twice in a transaction counts with its last figures. */
@@ -24,17 +22,15 @@ export interface StockStateOutcome {
  * Finds what a transaction did to stock rows, from the rows it locked before writing and
  * the figures its writes returned: it publishes `stock.changed` for every row whose
  * figures moved and `stock.low|out|back_in_stock` for every change of state to the outbox,
- * records the state changes, all with the transaction, and announces the state changes
- * in-process after its commit. Only the net change counts: a state the transaction passed
- * through and left again was never visible to anyone.
+ * and records the state changes, all with the transaction. The outbox is their only
+ * channel: nothing in this process listens for a change of stock state, so none is emitted
+ * in-process. Only the net change counts: a state the transaction passed through and left
+ * again was never visible to anyone.
  */
 @Injectable()
 export class StockStateRecorder {
-  private readonly logger = new Logger(StockStateRecorder.name);
-
   constructor(
     private readonly stock: StockRepository,
-    private readonly events: EventEmitter2,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -93,29 +89,9 @@ export class StockStateRecorder {
     return { events, changes };
   }
 
-  /** Records changes of state within `tx` and announces them in-process once it commits. */
+  /** Records changes of state within `tx`; their events are the caller's to publish (see outcomeOf). */
   async recordChanges(tx: EntityManager, changes: readonly NewStockStateChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.stock.recordStateChanges(tx, changes);
-    afterCommit(tx, () => this.announce(changes));
-  }
-
-  private announce(changes: readonly NewStockStateChange[]): void {
-    const changedAt = new Date();
-    for (const change of changes) {
-      if (change.event === null) continue;
-      const event: StockStateChangedEvent = {
-        variantId: change.variantId,
-        from: change.fromState,
-        to: change.toState,
-        onHand: change.onHand,
-        reserved: change.reserved,
-        available: change.onHand - change.reserved,
-        cause: change.cause,
-        changedAt,
-      };
-      this.events.emit(change.event, event);
-    }
-    this.logger.debug({ count: changes.length }, 'Stock states changed');
   }
 }

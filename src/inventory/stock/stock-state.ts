@@ -24,7 +24,7 @@ export function stockStateSql(available: string, lowStockThreshold: string): str
                ELSE 'IN_STOCK' END`;
 }
 
-/** The events of a state change, emitted in-process after the commit that caused it. */
+/** The outbox event types of a change of state (see stockEventOf, and INVENTORY_EVENTS for their payload). */
 export const StockEvents = {
   Low: 'stock.low',
   Out: 'stock.out',
@@ -48,15 +48,3 @@ export function stockEventOf(from: StockState, to: StockState): StockEventName |
 /** What caused a change of state: a ledger reason, or a new low-stock threshold. */
 export type StockStateCause = MovementReason | 'THRESHOLD';
 export const STOCK_STATE_CAUSES: readonly StockStateCause[] = [...MOVEMENT_REASONS, 'THRESHOLD'];
-
-/** The payload of the stock events. */
-export interface StockStateChangedEvent {
-  variantId: number;
-  from: StockState;
-  to: StockState;
-  onHand: number;
-  reserved: number;
-  available: number;
-  cause: StockStateCause;
-  changedAt: Date;
-}
