@@ -29,7 +29,10 @@ summary() {
 # Ctrl-C stops the whole run rather than moving on to the next stage.
 trap 'summary; echo interrupted; exit 130' INT TERM
 
-stage 'unit medium e2e' npx jest --selectProjects unit medium e2e
+# Three workers on any machine: these tests wait on PostgreSQL, Redis and timers more than
+# on a core, so three halve the stage on two cores, and more would crowd PostgreSQL's
+# default 100 connections (each test app opens pools of its own).
+stage 'unit medium e2e' npx jest --selectProjects unit medium e2e --maxWorkers=3
 stage faults npm run test:faults
 stage browser npm run test:browser
 

@@ -15,7 +15,7 @@ import {
 } from '../support/inventory.factory';
 import { expectProblem } from '../support/problem';
 import { activeCartsOf, cartRowsOf, outboxEventsOf, reservationsOf, reservationStatusOf } from '../support/rows';
-import { queuePrefix, startQuietTestApp, startTestApp, TestApp } from '../support/test-app';
+import { queuePrefix, startIsolatedTestApp, startTestApp, TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 
 /**
@@ -57,7 +57,12 @@ describe('cart reactivation', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startQuietTestApp('cart-reactivation');
+    // A database of its own: the tests watch this app's outbox consumer, and another test
+    // file's app (a relay of its own) would take deliveries from a shared outbox.
+    t = await startIsolatedTestApp('cart_reactivation', {
+      QUEUE_PREFIX: queuePrefix('cart-reactivation'),
+      RESERVATION_SWEEP_SECONDS: '3600',
+    });
   });
 
   afterAll(async () => {

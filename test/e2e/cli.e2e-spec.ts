@@ -130,8 +130,9 @@ describe('commerce migrate:check and migrate:generate with a migration missing',
   let removed: string;
 
   beforeAll(() => {
-    // The compiled migrations without the newest one: entities now need more than the migrations make.
-    removed = readdirSync(migrations()).sort().reverse()[0];
+    // The compiled migrations without the one that creates the outbox's tables: entities now
+    // need more than the migrations make. No later migration touches those tables.
+    removed = readdirSync(migrations()).find((file) => /-OutboxAndWebhooks\.js$/.test(file))!;
     renameSync(join(migrations(), removed), join(cli.directory, removed));
     mkdirSync(join(workspace(), 'migrations'), { recursive: true });
   });
