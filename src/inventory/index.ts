@@ -9,5 +9,5 @@ export type { ReservationEventPayload } from './inventory-events';
 export { ReservationEvents } from './reservations/reservation.events';
 export type { ReservationReleasedEvent } from './reservations/reservation.events';
 export { RESERVATIONS_QUEUE } from './reservations/reservation-expiry.queue';
-export type { ReservationView } from './reservations/reservation.repository';
+export type { ReservationView } from './reservations/reservation-views';
 export { ReservationDto } from './reservations/dto/reservation.dto';

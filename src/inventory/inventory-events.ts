@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { defineEvents, NewOutboxEvent } from '../outbox';
 import { RESERVATION_STATUSES, ReservationStatus } from './reservations/reservation.entity';
-import { ClosedReservation, ReservationView } from './reservations/reservation.repository';
+import { ClosedReservation } from './reservations/reservation.repository';
+import { ReservationView } from './reservations/reservation-views';
 import { STOCK_STATE_CAUSES, STOCK_STATES, StockEventName, StockState, StockStateCause } from './stock/stock-state';
 import { NewStockStateChange, StockFigures } from './stock/stock.repository';
 

@@ -17,6 +17,7 @@ import { StockLevel } from './stock/stock-level.entity';
 import { StockMovement } from './stock/stock-movement.entity';
 import { StockStateChange } from './stock/stock-state-change.entity';
 import { StockRepository } from './stock/stock.repository';
+import { StockViews } from './stock/stock-views';
 import { StockService } from './stock/stock.service';
 import { StockStateRecorder } from './stock/stock-state-recorder';
 import { SqlPools } from '../shared/database';
@@ -32,6 +33,7 @@ import { SqlPools } from '../shared/database';
   controllers: [InventoryController, ReservationsController],
   providers: [
     SqlPools,
+    StockViews,
     StockRepository,
     ReservationRepository,
     StockService,

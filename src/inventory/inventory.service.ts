@@ -4,9 +4,9 @@ import { Principal } from '../shared/auth';
 import { EarlyRefusal } from './reservations/early-refusal';
 import { RequestedUnits } from './reservations/purchase-limits';
 import { ReservationStatus } from './reservations/reservation.entity';
-import { ReservationView } from './reservations/reservation.repository';
+import { ReservationView } from './reservations/reservation-views';
 import { ReservationsService, ReserveRequest } from './reservations/reservations.service';
-import { StockAvailability } from './stock/stock.repository';
+import { StockAvailability } from './stock/stock-views';
 import { StockService } from './stock/stock.service';
 
 /**

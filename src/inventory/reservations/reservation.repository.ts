@@ -6,31 +6,7 @@ import { Money } from '../../shared/money';
 import { Reservation, ReservationStatus } from './reservation.entity';
 import { StockFigures } from '../stock/stock.repository';
 import { ClosedStatus, ledgerReasonOfClosingSql } from './reservation-closing';
-
-export interface ReservationItemView {
-  variantId: number;
-  sku: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-}
-
-/** A reservation as other modules and the HTTP layer see it. */
-export interface ReservationView {
-  id: string;
-  ownerId: string;
-  ownerRef: string | null;
-  status: ReservationStatus;
-  currency: string;
-  total: Money;
-  expiresAt: Date;
-  /** The latest `expiresAt` extensions may reach. */
-  maxExpiresAt: Date;
-  extendedCount: number;
-  createdAt: Date;
-  closedAt: Date | null;
-  items: ReservationItemView[];
-}
+import type { ReservationView } from './reservation-views';
 
 export interface NewReservation {
   id: string;

@@ -28,8 +28,8 @@ import {
   ClosedReservations,
   RESERVATION_INSERT_PARAMETERS,
   ReservationRepository,
-  ReservationView,
 } from './reservation.repository';
+import { ReservationView } from './reservation-views';
 import { mergeReserveLines, ReserveLine, shortLinesOf } from './reserve-lines';
 import { StockStateCause } from '../stock/stock-state';
 import { StockStateRecorder } from '../stock/stock-state-recorder';

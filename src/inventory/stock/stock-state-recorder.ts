@@ -5,6 +5,7 @@ import { stockChangedEvent, stockStateEvent } from '../inventory-events';
 import { StockLevel } from './stock-level.entity';
 import { StockStateCause, stockEventOf } from './stock-state';
 import { NewStockStateChange, StockFigures, StockRepository } from './stock.repository';
+import { StockViews } from './stock-views';
 
 /** Stock rows one write moved, and why. A row moved twice in a transaction counts with its last figures. */
 export interface StockMoves {
@@ -31,6 +32,7 @@ export interface StockStateOutcome {
 export class StockStateRecorder {
   constructor(
     private readonly stock: StockRepository,
+    private readonly views: StockViews,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -66,8 +68,8 @@ export class StockStateRecorder {
     const events: NewOutboxEvent[] = [];
     for (const [variantId, { figures, cause, threshold }] of after) {
       const locked = before.get(variantId)!;
-      const fromState = this.stock.stateOf(locked);
-      const toState = this.stock.stateOf({ ...figures, lowStockThreshold: threshold });
+      const fromState = this.views.stateOf(locked);
+      const toState = this.views.stateOf({ ...figures, lowStockThreshold: threshold });
       if (figures.onHand !== locked.onHand || figures.reserved !== locked.reserved) {
         events.push(stockChangedEvent(figures, toState, cause));
       }

@@ -1,36 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Env } from '../../shared/config';
 import { SqlPools } from '../../shared/database';
 import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockStateChange } from './stock-state-change.entity';
-import { StockState, stockStateOf, stockStateSql } from './stock-state';
+import { StockState, stockStateSql } from './stock-state';
+import {
+  StockAvailability,
+  StockDrift,
+  StockHold,
+  StockLimits,
+  StockMovementView,
+  StockStateChangeView,
+  StockViews,
+} from './stock-views';
 import { activeHoldsSql, alreadyHeldSql, CustomerExposure } from '../reservations/customer-exposure';
-
-/** A variant's purchase limits and low-stock threshold; null: none (the default threshold). */
-export interface StockLimits {
-  maxPerOrder: number | null;
-  maxPerCustomer: number | null;
-  windowSeconds: number | null;
-  lowStockThreshold: number | null;
-}
-
-export interface StockAvailability {
-  variantId: number;
-  onHand: number;
-  reserved: number;
-  /** Units a new reservation can take: on-hand minus reserved. */
-  available: number;
-  state: StockState;
-  /** Raised by every change of the row: the ETag of the stock. 0 for a variant never stocked. */
-  version: number;
-  limits: StockLimits;
-  /** When the figures were read (or written). */
-  asOf: Date;
-}
 
 /** The counters of a variant after a write, to compare with the locked row before it. */
 export interface StockFigures {
@@ -47,44 +32,7 @@ export type NewStockStateChange = Pick<
   'variantId' | 'fromState' | 'toState' | 'event' | 'cause' | 'onHand' | 'reserved'
 >;
 
-/** A recorded change of a variant's stock state. */
-export interface StockStateChangeView extends NewStockStateChange {
-  id: number;
-  createdAt: Date;
-}
-
-/** One ACTIVE reservation holding units of a variant. */
-export interface StockHold {
-  reservationId: string;
-  ownerId: string;
-  quantity: number;
-  expiresAt: Date;
-  createdAt: Date;
-}
-
 export type LimitsPatch = Partial<StockLimits>;
-
-export interface StockMovementView {
-  id: number;
-  variantId: number;
-  reason: MovementReason;
-  delta: number;
-  reservedDelta: number;
-  onHandAfter: number;
-  reservedAfter: number;
-  reservationId: string | null;
-  actor: string | null;
-  note: string | null;
-  createdAt: Date;
-}
-
-export interface StockDrift {
-  variantId: number;
-  onHand: number;
-  ledgerOnHand: number;
-  reserved: number;
-  activeReserved: number;
-}
 
 export interface AdminMovement {
   variantId: number;
@@ -134,38 +82,8 @@ export class StockRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sql: SqlPools,
-    private readonly config: ConfigService<Env, true>,
+    private readonly views: StockViews,
   ) {}
-
-  /** Available units at or below which a variant without its own threshold is LOW_STOCK. */
-  get defaultLowStockThreshold(): number {
-    return this.config.get('LOW_STOCK_THRESHOLD', { infer: true });
-  }
-
-  /** The variant's state with its own threshold, else the default one. */
-  stateOf(level: Pick<StockLevel, 'onHand' | 'reserved' | 'lowStockThreshold'>): StockState {
-    return stockStateOf(level.onHand - level.reserved, level.lowStockThreshold ?? this.defaultLowStockThreshold);
-  }
-
-  /** The read model of a stock row (a never-stocked variant has `level` null: zeros, no limits). */
-  viewOf(variantId: number, level: StockLevel | null, asOf: Date): StockAvailability {
-    const row = level ?? { ...NEVER_STOCKED, variantId };
-    return {
-      variantId,
-      onHand: row.onHand,
-      reserved: row.reserved,
-      available: row.onHand - row.reserved,
-      state: this.stateOf(row),
-      version: row.version,
-      limits: {
-        maxPerOrder: row.maxPerOrder,
-        maxPerCustomer: row.maxPerCustomer,
-        windowSeconds: row.limitWindowSeconds,
-        lowStockThreshold: row.lowStockThreshold,
-      },
-      asOf,
-    };
-  }
 
   /** Counters of every requested variant; a variant never stocked has zeros. */
   async findAvailability(variantIds: readonly number[]): Promise<Map<number, StockAvailability>> {
@@ -177,7 +95,7 @@ export class StockRepository {
     );
     const asOf = rows[0]?.as_of ?? new Date();
     const levels = new Map(rows.map((row) => [row.variant_id, levelOf(row)]));
-    return new Map(ids.map((id) => [id, this.viewOf(id, levels.get(id) ?? null, asOf)]));
+    return new Map(ids.map((id) => [id, this.views.availabilityOf(id, levels.get(id) ?? null, asOf)]));
   }
 
   /**
@@ -232,7 +150,7 @@ export class StockRepository {
            FROM stock_levels) s
         WHERE state = $1
         ORDER BY available, variant_id`,
-      [state, this.defaultLowStockThreshold],
+      [state, this.views.defaultLowStockThreshold],
     );
     return rows.map((row) => row.variant_id);
   }
@@ -444,17 +362,6 @@ export class StockRepository {
     }));
   }
 }
-
-const NEVER_STOCKED: Omit<StockLevel, 'variantId'> = {
-  onHand: 0,
-  reserved: 0,
-  version: 0,
-  maxPerOrder: null,
-  maxPerCustomer: null,
-  limitWindowSeconds: null,
-  lowStockThreshold: null,
-  updatedAt: new Date(0),
-};
 
 interface LevelRow {
   variant_id: number;

@@ -20,15 +20,15 @@ import { MAX_ON_HAND, StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockState } from './stock-state';
 import { StockStateRecorder } from './stock-state-recorder';
+import { LimitsPatch, StockRepository } from './stock.repository';
 import {
-  LimitsPatch,
   StockAvailability,
+  StockViews,
   StockDrift,
   StockHold,
   StockMovementView,
-  StockRepository,
   StockStateChangeView,
-} from './stock.repository';
+} from './stock-views';
 
 export interface StuckReservation {
   reservationId: string;
@@ -79,6 +79,7 @@ export class StockService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stock: StockRepository,
+    private readonly views: StockViews,
     private readonly reservations: ReservationRepository,
     private readonly stockStates: StockStateRecorder,
     private readonly catalog: CatalogService,
@@ -124,7 +125,7 @@ export class StockService {
       });
       await this.recordStateOf(tx, level, movement);
       const after = { ...level, onHand: movement.onHandAfter, reserved: movement.reservedAfter, version };
-      return { status: 200, body: StockLevelDto.from(this.stock.viewOf(variantId, after, movement.createdAt)) };
+      return { status: 200, body: StockLevelDto.from(this.views.availabilityOf(variantId, after, movement.createdAt)) };
     });
   }
 
@@ -163,7 +164,7 @@ export class StockService {
       const before = (await this.stock.lockLevels(tx, [variantId])).get(variantId)!;
       const after = await this.stock.updateLimits(tx, variantId, patch);
       await this.stockStates.record(tx, [before], [{ figures: [after], cause: 'THRESHOLD' }]);
-      return this.stock.viewOf(variantId, after, after.updatedAt);
+      return this.views.availabilityOf(variantId, after, after.updatedAt);
     });
   }
 
@@ -246,7 +247,7 @@ export class StockService {
   }
 
   private viewOf(level: StockLevel): StockAvailability {
-    return this.stock.viewOf(level.variantId, level, new Date());
+    return this.views.availabilityOf(level.variantId, level, new Date());
   }
 
   /**

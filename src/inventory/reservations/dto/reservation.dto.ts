@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiMoneyProperty } from '../../../shared/money';
 import { RESERVATION_STATUSES, ReservationStatus } from '../reservation.entity';
-import { ReservationView } from '../reservation.repository';
+import { ReservationView } from '../reservation-views';
 
 export class ReservationItemDto {
   @ApiProperty({ example: 1 })

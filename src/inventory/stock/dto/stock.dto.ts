@@ -6,13 +6,7 @@ import { PageDto, PageQueryDto, trimToNull } from '../../../shared/http';
 import { MAX_ON_HAND } from '../stock-level.entity';
 import { MOVEMENT_REASONS, MovementReason } from '../stock-movement.entity';
 import { STOCK_STATE_CAUSES, STOCK_STATES, StockState, StockStateCause } from '../stock-state';
-import {
-  StockAvailability,
-  StockHold,
-  StockLimits,
-  StockMovementView,
-  StockStateChangeView,
-} from '../stock.repository';
+import { StockAvailability, StockHold, StockLimits, StockMovementView, StockStateChangeView } from '../stock-views';
 import type { StockAudit } from '../stock.service';
 
 /** The most units a purchase limit may name (a cart line holds far fewer). */
