@@ -42,6 +42,9 @@ export type ReservationStatusRow = Pick<Reservation, 'status' | 'expiresAt' | 'e
 /** Namespace of the transaction-scoped advisory locks that serialize one customer's reservations. */
 const CUSTOMER_RESERVATIONS_LOCK = 7301;
 
+/** The close statement's ledger reason per item, built once: expiry and checkout run that statement. */
+const CLOSING_LEDGER_REASON = ledgerReasonOfClosingSql('i.status');
+
 /**
  * Inserts a reservation and its items, raises `reserved` and writes RESERVE ledger rows.
  * Parameters: $1 id, $2 owner id, $3 owner ref, $4 currency, $5 total (minor), $6 TTL
@@ -231,7 +234,7 @@ export class ReservationRepository {
          INSERT INTO stock_movements
            (variant_id, reason, delta, reserved_delta, on_hand_after, reserved_after, reservation_id, actor)
          SELECT i.variant_id,
-                ${ledgerReasonOfClosingSql('i.status')},
+                ${CLOSING_LEDGER_REASON},
                 i.delta, -i.quantity,
                 u.on_hand - COALESCE(SUM(i.delta) OVER later, 0),
                 u.reserved + COALESCE(SUM(i.quantity) OVER later, 0),
