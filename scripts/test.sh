@@ -33,8 +33,10 @@ trap 'summary; echo interrupted; exit 130' INT TERM
 # on a core, so three halve the stage on two cores, and more would crowd PostgreSQL's
 # default 100 connections (each test app opens pools of its own).
 stage 'unit medium e2e' npx jest --selectProjects unit medium e2e --maxWorkers=3
-stage faults npm run test:faults
-stage browser npm run test:browser
+# The fault and browser suites together, two files at a time: most of a fault file is waiting
+# (for a restart, an expiry, a failover), and the timing bounds they assert hold with a
+# neighbour on the other core. `npm run test:faults` and `test:browser` run each alone.
+stage 'faults browser' npx jest --selectProjects faults browser --maxWorkers=2
 
 summary
 exit "$failed"
