@@ -49,13 +49,13 @@ export class PricingService {
     private readonly catalog: CatalogService,
     private readonly inventory: InventoryService,
     private readonly rules: PricingRulesCache,
-    private readonly config: ConfigService<Env, true>,
-  ) {}
+    config: ConfigService<Env, true>,
+  ) {
+    this.currency = config.get('CURRENCY', { infer: true });
+  }
 
   /** The single currency of every price (CURRENCY). */
-  get currency(): string {
-    return this.config.get('CURRENCY', { infer: true });
-  }
+  readonly currency: string;
 
   /** Prices one line for a tier at a moment; throws NOT_FOUND for an unknown or deleted variant. */
   async quote(line: QuoteLine, options: QuoteOptions): Promise<PriceQuote> {

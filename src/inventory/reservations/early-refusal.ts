@@ -27,14 +27,21 @@ const SCARCE_REMEMBERED = 10_000;
 export class EarlyRefusal {
   private readonly scarce = new LRUCache<number, true>({ max: SCARCE_REMEMBERED, ttl: SCARCE_FOR_MS });
 
+  private readonly lowStockThreshold: number;
+  private readonly maxHolds: number;
+
   constructor(
     private readonly stock: StockRepository,
-    private readonly config: ConfigService<Env, true>,
-  ) {}
+    config: ConfigService<Env, true>,
+  ) {
+    // Read once: every checkout passes here, and settings do not change while the process runs.
+    this.lowStockThreshold = config.get('LOW_STOCK_THRESHOLD', { infer: true });
+    this.maxHolds = config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
+  }
 
   /** Notes the lines' variants as a reserve found them under its locks: scarce or not. */
   noteReserving(lines: readonly RequestedUnits[], availableOf: (variantId: number) => number | undefined): void {
-    const threshold = this.config.get('LOW_STOCK_THRESHOLD', { infer: true });
+    const threshold = this.lowStockThreshold;
     for (const line of lines) {
       const left = (availableOf(line.variantId) ?? 0) - line.quantity;
       if (left <= threshold) this.scarce.set(line.variantId, true);
@@ -54,7 +61,7 @@ export class EarlyRefusal {
       ownerId,
       lines.map((line) => line.variantId),
     );
-    if (exposure) assertCustomerMayReserve(exposure, lines, this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER'));
+    if (exposure) assertCustomerMayReserve(exposure, lines, this.maxHolds);
     const short = shortLinesOf(lines, (variantId) => available.get(variantId));
     if (short.length > 0) throw new InsufficientStockError(short);
   }

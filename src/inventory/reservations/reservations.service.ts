@@ -93,9 +93,14 @@ export class ReservationsService {
     private readonly expiryQueue: ReservationExpiryQueue,
     private readonly events: EventEmitter2,
     private readonly outbox: OutboxService,
-    private readonly config: ConfigService<Env, true>,
+    config: ConfigService<Env, true>,
     private readonly earlyRefusal: EarlyRefusal,
-  ) {}
+  ) {
+    this.settings = reservationSettingsOf(config);
+  }
+
+  /** Read once: settings do not change while the process runs, and every checkout needs them. */
+  private readonly settings: ReservationSettings;
 
   /**
    * Reserves every line or none, inside the caller's transaction `tx`, in three round
@@ -113,8 +118,7 @@ export class ReservationsService {
 
     await this.reservations.lockCustomer(tx, request.ownerId);
     const locks = await this.stock.lockForReserve(tx, request.ownerId, variantIds, OVERDUE_RELEASE_LIMIT);
-    const maxHolds = this.config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true });
-    if (locks.exposure) assertCustomerMayReserve(locks.exposure, lines, maxHolds);
+    if (locks.exposure) assertCustomerMayReserve(locks.exposure, lines, this.settings.maxHolds);
     const released = await this.reservations.expire(tx, locks.overdueIds);
     // Releasing moved the counters the lock read: read them again (the rows stay locked).
     const levels = released.closed.length > 0 ? await this.stock.lockLevels(tx, variantIds) : locks.levels;
@@ -127,11 +131,9 @@ export class ReservationsService {
     if (short.length > 0) throw new InsufficientStockError(short);
 
     const id = request.id ?? randomUUID();
-    const currency = this.config.get('CURRENCY', { infer: true });
+    const { currency, ttlSeconds, maxHoldSeconds } = this.settings;
     const total = lines.reduce((sum, line) => sum.plus(line.unitPrice.times(line.quantity)), Money.ZERO);
     const ownerRef = request.ownerRef ?? null;
-    const ttlSeconds = this.config.get('RESERVATION_TTL_SECONDS', { infer: true });
-    const maxHoldSeconds = this.config.get('RESERVATION_MAX_HOLD_SECONDS', { infer: true });
     const reservedFigures = lines.map((line) => {
       const level = levels.get(line.variantId)!;
       return { variantId: line.variantId, onHand: level.onHand, reserved: level.reserved + line.quantity };
@@ -194,11 +196,7 @@ export class ReservationsService {
     const before = await this.get(id, principal);
     if (before.status !== 'ACTIVE') throw new ReservationNotActiveError(id, before.status);
     const extended = await this.dataSource.transaction(async (tx) => {
-      const result = await this.reservations.extend(
-        tx,
-        id,
-        seconds ?? this.config.get('RESERVATION_TTL_SECONDS', { infer: true }),
-      );
+      const result = await this.reservations.extend(tx, id, seconds ?? this.settings.ttlSeconds);
       if (result) await this.outbox.publish(tx, [reservationExtendedEvent(before, result)]);
       return result;
     });
@@ -382,4 +380,20 @@ export class ReservationsService {
     }
     if (closed.length > 0) this.logger.debug({ count: closed.length }, 'Reservations closed');
   }
+}
+
+interface ReservationSettings {
+  currency: string;
+  ttlSeconds: number;
+  maxHoldSeconds: number;
+  maxHolds: number;
+}
+
+function reservationSettingsOf(config: ConfigService<Env, true>): ReservationSettings {
+  return {
+    currency: config.get('CURRENCY', { infer: true }),
+    ttlSeconds: config.get('RESERVATION_TTL_SECONDS', { infer: true }),
+    maxHoldSeconds: config.get('RESERVATION_MAX_HOLD_SECONDS', { infer: true }),
+    maxHolds: config.get('MAX_ACTIVE_RESERVATIONS_PER_CUSTOMER', { infer: true }),
+  };
 }

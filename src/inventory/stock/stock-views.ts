@@ -83,11 +83,11 @@ const NEVER_STOCKED: Omit<StockLevel, 'variantId'> = {
  */
 @Injectable()
 export class StockViews {
-  constructor(private readonly config: ConfigService<Env, true>) {}
-
   /** Available units at or below which a variant without its own threshold is LOW_STOCK. */
-  get defaultLowStockThreshold(): number {
-    return this.config.get('LOW_STOCK_THRESHOLD', { infer: true });
+  readonly defaultLowStockThreshold: number;
+
+  constructor(config: ConfigService<Env, true>) {
+    this.defaultLowStockThreshold = config.get('LOW_STOCK_THRESHOLD', { infer: true });
   }
 
   /** The variant's state with its own threshold, else the default one. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { SqlPools } from '../../shared/database';
+import { BuiltOnce, SqlPools } from '../../shared/database';
 import { StockLevel } from './stock-level.entity';
 import { MovementReason } from './stock-movement.entity';
 import { StockStateChange } from './stock-state-change.entity';
@@ -209,7 +209,19 @@ export class StockRepository {
   ): Promise<ReserveLocks> {
     const ids = ascendingUnique(variantIds);
     if (ids.length === 0) return { levels: new Map(), overdueIds: [], exposure: null, startedAt: null };
-    const { entities, raw } = await tx
+    const rows = await this.reserveLock.run<ReserveLockRow>(tx, { ids, overdueLimit, ownerId });
+    const levels = new Map(rows.map((row) => [row.s_variant_id, lockedLevelOf(row)]));
+    return {
+      levels,
+      overdueIds: rows[0]?.overdue_ids ?? [],
+      exposure: rows.length === 0 ? null : exposureOf(rows, levels, new Set(ids)),
+      startedAt: rows[0]?.started_at ?? null,
+    };
+  }
+
+  /** The statement of lockForReserve: TypeORM's `pessimistic_write` lock, written once. */
+  private readonly reserveLock = new BuiltOnce(['ids', 'overdueLimit', 'ownerId'], ({ ids, overdueLimit, ownerId }) =>
+    this.dataSource
       .getRepository(StockLevel)
       .createQueryBuilder('s')
       .addCommonTableExpression(
@@ -230,16 +242,8 @@ export class StockRepository {
         { ids, overdueLimit, ownerId },
       )
       .orderBy('s.variant_id', 'ASC')
-      .setLock('pessimistic_write')
-      .getRawAndEntities<ReserveLockRow>();
-    const levels = new Map(entities.map((level) => [level.variantId, level]));
-    return {
-      levels,
-      overdueIds: raw[0]?.overdue_ids ?? [],
-      exposure: raw.length === 0 ? null : exposureOf(raw, levels, new Set(ids)),
-      startedAt: raw[0]?.started_at ?? null,
-    };
-  }
+      .setLock('pessimistic_write'),
+  );
 
   /** Creates the zero row of a variant that was never stocked; a no-op otherwise. */
   async ensureLevel(tx: EntityManager, variantId: number): Promise<void> {
@@ -389,12 +393,35 @@ function levelOf(row: LevelRow): StockLevel {
   };
 }
 
+/** A row of the reserve lock: the stock row's columns as the query builder aliases them, and what rides with it. */
 interface ReserveLockRow {
   s_variant_id: number;
+  s_on_hand: number;
+  s_reserved: number;
+  s_version: string;
+  s_max_per_order: number | null;
+  s_max_per_customer: number | null;
+  s_limit_window_seconds: number | null;
+  s_low_stock_threshold: number | null;
+  s_updated_at: Date;
   overdue_ids: string[];
   active_holds: number;
   already_held: number;
   started_at: Date;
+}
+
+function lockedLevelOf(row: ReserveLockRow): StockLevel {
+  return {
+    variantId: row.s_variant_id,
+    onHand: row.s_on_hand,
+    reserved: row.s_reserved,
+    version: Number(row.s_version),
+    maxPerOrder: row.s_max_per_order,
+    maxPerCustomer: row.s_max_per_customer,
+    limitWindowSeconds: row.s_limit_window_seconds,
+    lowStockThreshold: row.s_low_stock_threshold,
+    updatedAt: row.s_updated_at,
+  };
 }
 
 /** The purchase-limit exposure of the lines' variants, from the rows of the stock lock. */

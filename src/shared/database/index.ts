@@ -8,3 +8,4 @@ export * from './wait-for-database';
 export * from './like-pattern';
 export * from './transaction-timeouts';
 export * from './sql-pools';
+export * from './built-once';

@@ -86,10 +86,14 @@ export class IdempotentCall<T> {
 /** Binds requests to their Idempotency-Key, and purges keys past IDEMPOTENCY_KEY_TTL_SECONDS. */
 @Injectable()
 export class IdempotencyService {
+  private readonly ttlSeconds: number;
+
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly config: ConfigService<Env, true>,
-  ) {}
+    config: ConfigService<Env, true>,
+  ) {
+    this.ttlSeconds = config.get('IDEMPOTENCY_KEY_TTL_SECONDS', { infer: true });
+  }
 
   /**
    * The key of one request; `key` undefined when the caller sent none. `owner` is whose
@@ -105,10 +109,6 @@ export class IdempotencyService {
   /** Deletes keys older than IDEMPOTENCY_KEY_TTL_SECONDS; returns how many. */
   purgeExpired(): Promise<number> {
     return this.keys.purgeOlderThan(this.ttlSeconds);
-  }
-
-  private get ttlSeconds(): number {
-    return this.config.get('IDEMPOTENCY_KEY_TTL_SECONDS', { infer: true });
   }
 }
 
