@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isUniqueViolation, SqlPools } from '../shared/database';
 import { Money } from '../shared/money';
 import { Cart } from './cart.entity';
@@ -20,10 +19,7 @@ export interface CartWithItems {
  */
 @Injectable()
 export class CartRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly sql: SqlPools,
-  ) {}
+  constructor(private readonly sql: SqlPools) {}
 
   /** The customer's ACTIVE cart with its lines in the order they were added, or null. */
   async findActive(customerId: string): Promise<CartWithItems | null> {
@@ -46,31 +42,40 @@ export class CartRepository {
   }
 
   /** The customer's most recent cart, whatever its status, or null. */
-  findLatest(customerId: string): Promise<Cart | null> {
-    return this.dataSource
-      .getRepository(Cart)
-      .findOne({ where: { customerId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  async findLatest(customerId: string): Promise<Cart | null> {
+    const rows: CartRow[] = await this.sql.onWritePool(
+      `SELECT * FROM carts WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [customerId],
+    );
+    return rows.length === 0 ? null : cartOf(rows[0]);
   }
 
   /**
    * Locks the customer's ACTIVE cart row (FOR UPDATE). A row another transaction checks
    * out while we wait no longer matches once we get it, and null comes back.
    */
-  lockActive(tx: EntityManager, customerId: string): Promise<Cart | null> {
-    return tx.getRepository(Cart).findOne({
-      where: { customerId, status: 'ACTIVE' },
-      lock: { mode: 'pessimistic_write' },
-    });
+  async lockActive(tx: EntityManager, customerId: string): Promise<Cart | null> {
+    const rows: CartRow[] = await tx.query(
+      `SELECT * FROM carts WHERE customer_id = $1 AND status = 'ACTIVE' FOR UPDATE`,
+      [customerId],
+    );
+    return rows.length === 0 ? null : cartOf(rows[0]);
   }
 
   /**
-   * The customer's ACTIVE cart, locked, opening one if there is none. Two first adds racing
-   * meet at the partial unique index: the loser's insert does nothing and it locks the
-   * winner's cart instead.
+   * The customer's ACTIVE cart, locked, opening one if there is none; `opened` says this
+   * transaction created it (so it has no lines). With `expectNone` (the caller read no
+   * active cart) the insert is tried first, which saves the lock's round trip on a first
+   * add. Two first adds racing meet at the partial unique index: the loser's insert does
+   * nothing and it locks the winner's cart instead.
    */
-  async lockOrOpenActive(tx: EntityManager, customerId: string): Promise<Cart> {
-    const existing = await this.lockActive(tx, customerId);
-    if (existing) return existing;
+  async lockOrOpenActive(
+    tx: EntityManager,
+    customerId: string,
+    expectNone: boolean,
+  ): Promise<{ cart: Cart; opened: boolean }> {
+    const existing = expectNone ? null : await this.lockActive(tx, customerId);
+    if (existing) return { cart: existing, opened: false };
     // The new row is this transaction's until it commits: as good as locked.
     const opened: CartRow[] = await tx.query(
       `INSERT INTO carts (id, customer_id, status) VALUES ($1, $2, 'ACTIVE')
@@ -78,10 +83,10 @@ export class CartRepository {
        RETURNING *`,
       [randomUUID(), customerId],
     );
-    if (opened.length === 1) return cartOf(opened[0]);
+    if (opened.length === 1) return { cart: cartOf(opened[0]), opened: true };
     const winner = await this.lockActive(tx, customerId);
     if (!winner) throw new Error(`No active cart for ${customerId} right after opening one`);
-    return winner;
+    return { cart: winner, opened: false };
   }
 
   /**
@@ -105,8 +110,12 @@ export class CartRepository {
   }
 
   /** The cart's line of the variant, or null. */
-  findLine(tx: EntityManager, cartId: string, variantId: number): Promise<CartItem | null> {
-    return tx.getRepository(CartItem).findOneBy({ cartId, variantId });
+  async findLine(tx: EntityManager, cartId: string, variantId: number): Promise<CartItem | null> {
+    const rows: LineRow[] = await tx.query(`SELECT * FROM cart_items WHERE cart_id = $1 AND variant_id = $2`, [
+      cartId,
+      variantId,
+    ]);
+    return rows.length === 0 ? null : lineOf(rows[0]);
   }
 
   /**
@@ -220,6 +229,41 @@ interface CartRow {
   updated_at: Date;
 }
 
+/** A row of cart_items. */
+interface LineRow {
+  id: string;
+  cart_id: string;
+  variant_id: number;
+  sku: string;
+  product_name: string;
+  quantity: number;
+  unit_price_minor: string;
+  base_price_minor: string;
+  tier: CartItem['tier'];
+  applied_rules: CartItem['appliedRules'];
+  priced_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function lineOf(row: LineRow): CartItem {
+  return Object.assign(new CartItem(), {
+    id: row.id,
+    cartId: row.cart_id,
+    variantId: row.variant_id,
+    sku: row.sku,
+    productName: row.product_name,
+    quantity: row.quantity,
+    unitPrice: Money.ofMinor(Number(row.unit_price_minor)),
+    basePrice: Money.ofMinor(Number(row.base_price_minor)),
+    tier: row.tier,
+    appliedRules: row.applied_rules,
+    pricedAt: row.priced_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 /** A cart row joined with one of its lines (all line fields null for a cart without lines). */
 interface ActiveCartRow extends CartRow {
   item_id: string | null;
@@ -237,20 +281,12 @@ interface ActiveCartRow extends CartRow {
 }
 
 function itemOf(row: ActiveCartRow): CartItem {
-  return Object.assign(new CartItem(), {
-    id: row.item_id,
-    cartId: row.id,
-    variantId: row.variant_id,
-    sku: row.sku,
-    productName: row.product_name,
-    quantity: row.quantity,
-    unitPrice: Money.ofMinor(Number(row.unit_price_minor)),
-    basePrice: Money.ofMinor(Number(row.base_price_minor)),
-    tier: row.tier,
-    appliedRules: row.applied_rules,
-    pricedAt: row.priced_at,
-    createdAt: row.item_created_at,
-    updatedAt: row.item_updated_at,
+  return lineOf({
+    ...row,
+    id: row.item_id!,
+    cart_id: row.id,
+    created_at: row.item_created_at,
+    updated_at: row.item_updated_at,
   });
 }
 

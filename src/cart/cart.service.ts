@@ -107,8 +107,8 @@ export class CartService {
         return this.dataSource.transaction(async (tx) => {
           const taken = await idempotent.claim(tx);
           if (taken) return taken;
-          const cart = await this.carts.lockOrOpenActive(tx, principal.customerId);
-          const line = await this.applyPlan(tx, cart, plan);
+          const { cart, opened } = await this.carts.lockOrOpenActive(tx, principal.customerId, plan.cartId === null);
+          const line = await this.applyPlan(tx, cart, plan, undefined, opened);
           return idempotent.answer(tx, 201, CartItemDto.from(line));
         });
       });
@@ -172,10 +172,17 @@ export class CartService {
 
   /**
    * Writes the planned line into the locked `cart` if the line is as it was read; the
-   * price snapshot is the plan's quote. `itemId` names the line an update is meant for.
+   * price snapshot is the plan's quote. `itemId` names the line an update is meant for;
+   * `opened` says the transaction has just created the cart, which has no line to read.
    */
-  private async applyPlan(tx: EntityManager, cart: Cart, plan: LinePlan, itemId?: string): Promise<CartItem> {
-    const current = await this.carts.findLine(tx, cart.id, plan.variantId);
+  private async applyPlan(
+    tx: EntityManager,
+    cart: Cart,
+    plan: LinePlan,
+    itemId?: string,
+    opened = false,
+  ): Promise<CartItem> {
+    const current = opened ? null : await this.carts.findLine(tx, cart.id, plan.variantId);
     if (itemId !== undefined && current?.id !== itemId) throw new CartItemNotFoundError(itemId);
     const unchanged =
       (plan.cartId === null || plan.cartId === cart.id) && (current?.quantity ?? 0) === plan.quantityBefore;
