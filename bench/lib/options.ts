@@ -23,6 +23,12 @@ export interface BenchOptions {
   rounds: number;
   /** Seconds of each pgbench run. */
   pgbenchSeconds: number;
+  /**
+   * Seconds a scenario waits after its load before reading PostgreSQL's deadlock count: an
+   * idle backend publishes its counters within 10 s. Less is quicker and may miss a
+   * deadlock of the last seconds (one a request met still shows as its error).
+   */
+  statsSettleSeconds: number;
   quoteVariants: number;
   /** Variants the cache-memory scenario puts in the catalog read model. */
   cacheVariants: number;
@@ -61,6 +67,7 @@ const USAGE = `usage: npm run bench -- [options]
   --seconds N              length of each read run (trivial, quote, catalog) default 5
   --rounds N               interleaved rounds of the read runs (medians)  default 3
   --pgbench-seconds N      length of each pgbench run                     default 10
+  --stats-settle-seconds N wait before counting deadlocks after a load    default 11
   --quote-variants N       variants priced by the quote scenario          default 1000
   --rules N                pricing rules in the database                  default 20
   --cache-variants N       variants cache-memory puts in the read model   default 100000
@@ -93,6 +100,7 @@ const DEFAULTS = {
   seconds: 5,
   rounds: 3,
   'pgbench-seconds': 10,
+  'stats-settle-seconds': 11,
   'quote-variants': 1000,
   rules: 20,
   'cache-variants': 100_000,
@@ -154,6 +162,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     seconds: number('seconds'),
     rounds: number('rounds'),
     pgbenchSeconds: number('pgbench-seconds'),
+    statsSettleSeconds: number('stats-settle-seconds'),
     quoteVariants: number('quote-variants'),
     cacheVariants: number('cache-variants'),
     rules: number('rules'),

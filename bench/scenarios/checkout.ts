@@ -79,7 +79,7 @@ export async function checkoutScenario(ctx: BenchContext, plan: CheckoutPlan): P
   // pgbench script is built around this checkout's reservation statement and schema.
   const limit = ctx.measuresLimits ? await checkoutLimit(ctx, plan) : undefined;
   // PostgreSQL publishes an idle backend's counters within 10 s; pgbench, when it ran, has run for part of it.
-  await sleep(Math.max(0, 11 - (limit ? ctx.options.pgbenchSeconds : 0)) * 1000);
+  await sleep(Math.max(0, ctx.options.statsSettleSeconds - (limit ? ctx.options.pgbenchSeconds : 0)) * 1000);
   const deadlocks = (await ctx.deadlocksSoFar()) - deadlocksBefore;
 
   return {

@@ -33,8 +33,6 @@ const FLOW_REQUESTS = 5;
 const ABANDONED_HOLD_SECONDS = 10;
 const CLOCK_TICK_MS = 1000;
 const POLL_MS = 100;
-/** PostgreSQL publishes an idle backend's counters within 10 s (the deadlock count among them). */
-const STATS_DELAY_MS = 11_000;
 
 export async function seedSoakCatalog(
   db: Pool,
@@ -134,7 +132,7 @@ export async function soakScenario(ctx: BenchContext): Promise<ScenarioResult> {
     const reservations = await reservationsByOutcome(ctx, prefix);
     const oversold = await ctx.oversoldUnits();
     const auditDrift = await ctx.auditDrift();
-    await sleep(Math.max(0, STATS_DELAY_MS - (performance.now() - loadEndedAt)));
+    await sleep(Math.max(0, ctx.options.statsSettleSeconds * 1000 - (performance.now() - loadEndedAt)));
     const deadlocks = (await ctx.deadlocksSoFar()) - deadlocksBefore;
 
     const run = soak.result;
