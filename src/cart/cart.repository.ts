@@ -264,18 +264,12 @@ function lineOf(row: LineRow): CartItem {
   });
 }
 
-/** A cart row joined with one of its lines (all line fields null for a cart without lines). */
-interface ActiveCartRow extends CartRow {
+/**
+ * A cart row joined with one of its lines (all line fields null for a cart without lines);
+ * the line's id and times are renamed, the cart's own having those names.
+ */
+interface ActiveCartRow extends CartRow, Omit<LineRow, 'id' | 'cart_id' | 'created_at' | 'updated_at'> {
   item_id: string | null;
-  variant_id: number;
-  sku: string;
-  product_name: string;
-  quantity: number;
-  unit_price_minor: string;
-  base_price_minor: string;
-  tier: CartItem['tier'];
-  applied_rules: CartItem['appliedRules'];
-  priced_at: Date;
   item_created_at: Date;
   item_updated_at: Date;
 }

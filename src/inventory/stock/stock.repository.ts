@@ -379,6 +379,18 @@ interface LevelRow {
   updated_at: Date;
 }
 
+const LEVEL_COLUMNS: readonly (keyof LevelRow)[] = [
+  'variant_id',
+  'on_hand',
+  'reserved',
+  'version',
+  'max_per_order',
+  'max_per_customer',
+  'limit_window_seconds',
+  'low_stock_threshold',
+  'updated_at',
+];
+
 function levelOf(row: LevelRow): StockLevel {
   return {
     variantId: row.variant_id,
@@ -393,35 +405,18 @@ function levelOf(row: LevelRow): StockLevel {
   };
 }
 
-/** A row of the reserve lock: the stock row's columns as the query builder aliases them, and what rides with it. */
-interface ReserveLockRow {
-  s_variant_id: number;
-  s_on_hand: number;
-  s_reserved: number;
-  s_version: string;
-  s_max_per_order: number | null;
-  s_max_per_customer: number | null;
-  s_limit_window_seconds: number | null;
-  s_low_stock_threshold: number | null;
-  s_updated_at: Date;
+/** A row of the reserve lock: the stock row's columns as the query builder aliases them (`s_`), and what rides with it. */
+type ReserveLockRow = { [Column in keyof LevelRow as `s_${Column}`]: LevelRow[Column] } & {
   overdue_ids: string[];
   active_holds: number;
   already_held: number;
   started_at: Date;
-}
+};
 
 function lockedLevelOf(row: ReserveLockRow): StockLevel {
-  return {
-    variantId: row.s_variant_id,
-    onHand: row.s_on_hand,
-    reserved: row.s_reserved,
-    version: Number(row.s_version),
-    maxPerOrder: row.s_max_per_order,
-    maxPerCustomer: row.s_max_per_customer,
-    limitWindowSeconds: row.s_limit_window_seconds,
-    lowStockThreshold: row.s_low_stock_threshold,
-    updatedAt: row.s_updated_at,
-  };
+  const level: Partial<Record<keyof LevelRow, unknown>> = {};
+  for (const column of LEVEL_COLUMNS) level[column] = row[`s_${column}`];
+  return levelOf(level as LevelRow);
 }
 
 /** The purchase-limit exposure of the lines' variants, from the rows of the stock lock. */
