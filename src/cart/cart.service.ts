@@ -108,7 +108,7 @@ export class CartService {
           const taken = await idempotent.claim(tx);
           if (taken) return taken;
           const { cart, opened } = await this.carts.lockOrOpenActive(tx, principal.customerId, plan.cartId === null);
-          const line = await this.applyPlan(tx, cart, plan, undefined, opened);
+          const line = await this.applyPlan(tx, cart, plan, { opened });
           return idempotent.answer(tx, 201, CartItemDto.from(line));
         });
       });
@@ -128,7 +128,7 @@ export class CartService {
       return this.dataSource.transaction(async (tx) => {
         const cart = await this.carts.lockActive(tx, principal.customerId);
         if (!cart || cart.id !== plan.cartId) throw new CartItemNotFoundError(itemId);
-        return CartItemDto.from(await this.applyPlan(tx, cart, plan, itemId));
+        return CartItemDto.from(await this.applyPlan(tx, cart, plan, { itemId }));
       });
     });
   }
@@ -179,8 +179,7 @@ export class CartService {
     tx: EntityManager,
     cart: Cart,
     plan: LinePlan,
-    itemId?: string,
-    opened = false,
+    { itemId, opened = false }: { itemId?: string; opened?: boolean } = {},
   ): Promise<CartItem> {
     const current = opened ? null : await this.carts.findLine(tx, cart.id, plan.variantId);
     if (itemId !== undefined && current?.id !== itemId) throw new CartItemNotFoundError(itemId);

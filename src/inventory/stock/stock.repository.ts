@@ -413,9 +413,12 @@ type ReserveLockRow = { [Column in keyof LevelRow as `s_${Column}`]: LevelRow[Co
   started_at: Date;
 };
 
+/** Each stock column with the alias the query builder gives it in the reserve lock. */
+const LOCKED_LEVEL_COLUMNS = LEVEL_COLUMNS.map((column) => [column, `s_${column}` as const] as const);
+
 function lockedLevelOf(row: ReserveLockRow): StockLevel {
   const level: Partial<Record<keyof LevelRow, unknown>> = {};
-  for (const column of LEVEL_COLUMNS) level[column] = row[`s_${column}`];
+  for (const [column, alias] of LOCKED_LEVEL_COLUMNS) level[column] = row[alias];
   return levelOf(level as LevelRow);
 }
 

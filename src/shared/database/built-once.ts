@@ -28,11 +28,6 @@ export class BuiltOnce<Name extends string> {
     );
   }
 
-  /** The SQL text, as TypeORM writes it (for tests and docs). */
-  sql(): string {
-    return (this.statement ??= this.compile()).sql;
-  }
-
   private compile(): { sql: string; order: Name[] } {
     const placeholders = new Map<unknown, Name>();
     for (const name of this.names) placeholders.set({ placeholderOf: name }, name);
