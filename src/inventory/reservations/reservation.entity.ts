@@ -13,6 +13,9 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 @Check('CHK_reservations_closed_when_final', `("status" = 'ACTIVE') = ("closed_at" IS NULL)`)
 // The sweep and every checkout look for overdue ACTIVE reservations: keep that set small to scan.
 @Index('IDX_reservations_active_expiry', ['expiresAt'], { where: `"status" = 'ACTIVE'` })
+// Each checkout counts the customer's live holds inside the stock lock: without this the count
+// reads every live hold of every customer, which is slowest exactly when a sale is busiest.
+@Index('IDX_reservations_owner_active', ['ownerId', 'expiresAt'], { where: `"status" = 'ACTIVE'` })
 export class Reservation {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
