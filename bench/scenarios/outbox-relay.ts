@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 // The bus's own names, as the app's writers use them: a rename breaks the build, not the wake-ups.
-import { OUTBOX_TOPIC } from '../../src/outbox/outbox.service';
+import { OUTBOX_TOPIC } from '../../src/outbox/relay-wakeups';
 import { INVALIDATION_CHANNEL } from '../../src/shared/bus';
 import { ReceivedWebhook, WebhookReceiver } from '../../test/support/webhook-receiver';
 import { BenchContext, ScenarioResult } from '../lib/context';

@@ -6,7 +6,7 @@ import { Env } from '../shared/config';
 import { databaseUnavailableKind } from '../shared/database';
 import { OutboxConsumers } from './outbox-consumers';
 import { ClaimedDelivery, OutboxRepository } from './outbox.repository';
-import { OUTBOX_TOPIC } from './outbox.service';
+import { OUTBOX_TOPIC, RELAY_PASS_SPACING_MS } from './relay-wakeups';
 import { parseRetrySchedule, perTargetConcurrency, retryDelaySeconds } from './delivery-schedule';
 import { SendOutcome, WebhookSender } from './webhook-sender';
 import { webhookBody } from './webhook-body';
@@ -16,12 +16,6 @@ const DISPATCH_BATCH = 500;
 const POLL_MS = 1_000;
 /** Beyond the send's own time limit, before a lease runs out and another relay may send again. */
 const LEASE_MARGIN_SECONDS = 10;
-/**
- * The least time between the starts of two passes. Under load every commit wakes the
- * relay; one pass serves every event committed before it starts, so wakes arriving in
- * between are gathered into the next pass instead of costing a pass of statements each.
- */
-const PASS_SPACING_MS = 25;
 /** How often a relay readies deliveries that a race between dispatching and settling left waiting. */
 const REPAIR_EVERY_MS = 5_000;
 
@@ -103,7 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async pump(): Promise<void> {
     while (this.fillRequested && !this.stopped) {
-      const early = this.lastPassAt + PASS_SPACING_MS - Date.now();
+      const early = this.lastPassAt + RELAY_PASS_SPACING_MS - Date.now();
       if (early > 0) await sleep(early);
       if (this.stopped) return;
       this.lastPassAt = Date.now();

@@ -9,6 +9,7 @@ import { OUTBOX_QUEUE } from './outbox-maintenance.queue';
 import { OutboxEventRow } from './outbox-event.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
+import { RelayWakeups } from './relay-wakeups';
 import { WebhookSender } from './webhook-sender';
 import { WebhookSubscription } from './webhook-subscription.entity';
 import { WebhooksController } from './webhooks.controller';
@@ -37,6 +38,7 @@ const maintenanceQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
     OutboxRepository,
     OutboxConsumers,
     OutboxService,
+    RelayWakeups,
     WebhookSender,
     WebhooksRepository,
     WebhooksService,

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, QueryRunner } from 'typeorm';
-import { InvalidationBus } from '../shared/bus';
 import { beforeCommit } from '../shared/database';
 import { EventCatalog } from './event-catalog';
 import { NewOutboxEvent } from './event-types';
 import { OutboxConsumer, OutboxConsumers } from './outbox-consumers';
-import { insertEventsSql, OutboxRepository } from './outbox.repository';
-
-/** The bus topic that wakes the relays when events commit. */
-export const OUTBOX_TOPIC = { topic: 'outbox' } as const;
+import { EventsInsert, insertEventsSql, OutboxRepository } from './outbox.repository';
+import { RelayWakeups } from './relay-wakeups';
 
 /** The events of a transaction as CTEs for the writer's own statement (see OutboxService.recordWithin). */
 export interface EventsWithinStatement {
@@ -25,9 +22,10 @@ export interface EventsWithinStatement {
  * deliver it afterwards, however the process that wrote it ends.
  *
  * A transaction's events are written together, in publishing order, by one statement just
- * before it commits (or by the writer's own last statement, see `recordWithin`), which also
- * wakes the relays: however many steps of a transaction publish, the events cost it one
- * round trip, and none while it holds its row locks if the writer embeds them.
+ * before it commits (or by the writer's own last statement, see `recordWithin`), and the
+ * relays are woken once it commits (see RelayWakeups): however many steps of a transaction
+ * publish, the events cost it one round trip, and none while it holds its row locks if the
+ * writer embeds them.
  */
 @Injectable()
 export class OutboxService {
@@ -37,7 +35,7 @@ export class OutboxService {
   constructor(
     private readonly events: OutboxRepository,
     private readonly consumers: OutboxConsumers,
-    private readonly bus: InvalidationBus,
+    private readonly wakeups: RelayWakeups,
     private readonly catalog: EventCatalog,
   ) {}
 
@@ -67,13 +65,7 @@ export class OutboxService {
     const all = [...(this.pending.get(runner) ?? []), ...events];
     this.pending.delete(runner);
     if (all.length === 0) return null;
-    const insert = insertEventsSql(all, first);
-    const wakeAt = first + insert.parameters.length;
-    return {
-      ctes: `outbox_recorded AS (${insert.sql}), outbox_woken AS (SELECT pg_notify($${wakeAt}, $${wakeAt + 1}))`,
-      from: 'outbox_woken',
-      parameters: [...insert.parameters, ...this.bus.notificationWithin(tx, OUTBOX_TOPIC)],
-    };
+    return eventsWithinStatement(insertEventsSql(all, first), first, this.wakeups.notificationWithin(tx));
   }
 
   /** Events not yet fanned out, deliveries still to make, and deliveries failed for good. */
@@ -104,4 +96,24 @@ export class OutboxService {
     if (!runner?.isTransactionActive) throw new Error('Outbox events are written inside a transaction');
     return runner;
   }
+}
+
+/**
+ * The CTEs that record `insert`'s events (its parameters numbered from `first`) within a
+ * writer's statement, and wake the relays with `notification` when there is one.
+ */
+export function eventsWithinStatement(
+  insert: EventsInsert,
+  first: number,
+  notification: [channel: string, payload: string] | null,
+): EventsWithinStatement {
+  const recorded = `outbox_recorded AS (${insert.sql})`;
+  if (!notification)
+    return { ctes: `${recorded}, outbox_woken AS (SELECT 1)`, from: 'outbox_woken', parameters: insert.parameters };
+  const wakeAt = first + insert.parameters.length;
+  return {
+    ctes: `${recorded}, outbox_woken AS (SELECT pg_notify($${wakeAt}, $${wakeAt + 1}))`,
+    from: 'outbox_woken',
+    parameters: [...insert.parameters, ...notification],
+  };
 }

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
 import createPostgresSubscriber, { Subscriber } from 'pg-listen';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Env } from '../config';
 import { afterCommit } from '../database';
 
@@ -39,7 +40,10 @@ export class InvalidationBus implements OnApplicationBootstrap, OnModuleDestroy 
   private retry?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly config: ConfigService<Env, true>) {}
+  constructor(
+    private readonly config: ConfigService<Env, true>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /**
    * Calls `handler` for every invalidation of `topic`, and with no ids (everything
@@ -63,6 +67,15 @@ export class InvalidationBus implements OnApplicationBootstrap, OnModuleDestroy 
   notificationWithin(tx: EntityManager, invalidation: Invalidation): [channel: string, payload: string] {
     afterCommit(tx, () => this.deliver(invalidation));
     return [INVALIDATION_CHANNEL, JSON.stringify(invalidation)];
+  }
+
+  /**
+   * Sends the invalidation in a statement of its own, for changes that have committed
+   * already: this instance hears it at once, the others when the statement returns.
+   */
+  async announce(invalidation: Invalidation): Promise<void> {
+    this.deliver(invalidation);
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, JSON.stringify(invalidation)]);
   }
 
   onApplicationBootstrap(): void {
