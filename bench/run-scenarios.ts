@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { hotCheckoutScript, spreadCheckoutScript } from './lib/checkout-scripts';
+import { checkoutScripts } from './lib/checkout-scripts';
 import { BenchContext, ScenarioResult, Seeded } from './lib/context';
 import { BenchOptions, ScenarioName } from './lib/options';
 import { FEATURE_NAMES, SchemaFeatures } from './lib/schema';
@@ -89,6 +89,9 @@ export async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Pro
     const peakRssMb = ctx.app.takePeakRssMb();
     for (const [name, result] of Object.entries(reads)) results[name] = { ...result, peakRssMb };
   }
+  // Only the side that measures the limits runs pgbench (see checkoutScenario).
+  const checkouts = only.includes('checkout-hot') || only.includes('checkout-spread');
+  const scripts = checkouts && ctx.measuresLimits ? await checkoutScripts(ctx.databaseUrl) : null;
   if (only.includes('checkout-hot')) {
     step('checkout-hot');
     record(
@@ -96,7 +99,7 @@ export async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Pro
       await checkoutScenario(ctx, {
         label: 'hot',
         carts: Array.from({ length: options.hotCheckouts }, () => [seeded.hotVariantId!]),
-        pgbench: { script: hotCheckoutScript(), variables: { variant: seeded.pgbenchHotVariantId! } },
+        pgbench: { script: scripts?.hot ?? '', variables: { variant: seeded.pgbenchHotVariantId! } },
       }),
     );
   }
@@ -109,7 +112,7 @@ export async function runScenarios(ctx: BenchContext, only: ScenarioName[]): Pro
       await checkoutScenario(ctx, {
         label: 'spread',
         carts: randomCarts(ids, options.spreadCheckouts, 3),
-        pgbench: { script: spreadCheckoutScript(), variables: { first: ids[0], third: Math.floor(ids.length / 3) } },
+        pgbench: { script: scripts?.spread ?? '', variables: { first: ids[0], third: Math.floor(ids.length / 3) } },
       }),
     );
   }

@@ -40,7 +40,9 @@ export interface ClosedReservations {
 export type ReservationStatusRow = Pick<Reservation, 'status' | 'expiresAt' | 'extendedCount'>;
 
 /** Namespace of the transaction-scoped advisory locks that serialize one customer's reservations. */
-const CUSTOMER_RESERVATIONS_LOCK = 7301;
+export const CUSTOMER_RESERVATIONS_LOCK = 7301;
+/** Takes the lock of one customer's reservations ($2, their id) until the transaction ends. */
+export const CUSTOMER_LOCK_SQL = 'SELECT pg_advisory_xact_lock($1, hashtext($2))';
 
 /** The close statement's ledger reason per item, built once: expiry and checkout run that statement. */
 const CLOSING_LEDGER_REASON = ledgerReasonOfClosingSql('i.status');
@@ -59,7 +61,7 @@ export const INSERT_RESERVATION_SQL = reservationInsertSql();
  * outbox events) written by the same statement; `from` names a CTE of one row the final
  * SELECT must read for them to run.
  */
-function reservationInsertSql(alongside?: { ctes: string; from: string }): string {
+export function reservationInsertSql(alongside?: { ctes: string; from: string }): string {
   return `WITH reservation AS (
      INSERT INTO reservations (id, owner_id, owner_ref, status, currency, total_minor, expires_at, max_expires_at)
      VALUES ($1, $2, $3, 'ACTIVE', $4, $5, now() + make_interval(secs => $6), now() + make_interval(secs => $11))
@@ -141,7 +143,7 @@ export class ReservationRepository {
    * customer's cart row and before any stock row, the one lock order of every checkout.
    */
   async lockCustomer(tx: EntityManager, ownerId: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CUSTOMER_RESERVATIONS_LOCK, ownerId]);
+    await tx.query(CUSTOMER_LOCK_SQL, [CUSTOMER_RESERVATIONS_LOCK, ownerId]);
   }
 
   /**

@@ -246,30 +246,7 @@ export class StockRepository {
   }
 
   /** The statement of lockForReserve: TypeORM's `pessimistic_write` lock, written once. */
-  private readonly reserveLock = new BuiltOnce(['ids', 'overdueLimit', 'ownerId'], ({ ids, overdueLimit, ownerId }) =>
-    this.dataSource
-      .getRepository(StockLevel)
-      .createQueryBuilder('s')
-      .addCommonTableExpression(
-        `SELECT r.id FROM reservations r
-          WHERE r.status = 'ACTIVE' AND r.expires_at <= now()
-            AND EXISTS (SELECT 1 FROM reservation_items held
-                         WHERE held.reservation_id = r.id AND held.variant_id = ANY(:ids::int[]))
-          LIMIT :overdueLimit`,
-        'overdue',
-      )
-      .addSelect('ARRAY(SELECT o.id FROM overdue o)', 'overdue_ids')
-      .addSelect(activeHoldsSql(':ownerId'), 'active_holds')
-      .addSelect(alreadyHeldSql(':ownerId', 's'), 'already_held')
-      .addSelect('now()', 'started_at')
-      .where(
-        `s.variant_id = ANY(:ids::int[] || ARRAY(SELECT i.variant_id FROM reservation_items i
-                                                   JOIN overdue o ON o.id = i.reservation_id))`,
-        { ids, overdueLimit, ownerId },
-      )
-      .orderBy('s.variant_id', 'ASC')
-      .setLock('pessimistic_write'),
-  );
+  private readonly reserveLock = reserveLockStatement(() => this.dataSource);
 
   /** Creates the zero row of a variant that was never stocked; a no-op otherwise. */
   async ensureLevel(tx: EntityManager, variantId: number): Promise<void> {
@@ -500,4 +477,37 @@ function movementViewOf(row: MovementRow): StockMovementView {
     note: row.note,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * What lockForReserve sends: the stock rows of `ids` FOR UPDATE (TypeORM's
+ * `pessimistic_write`) in ascending order, with the overdue reservations holding them
+ * (released first, so their rows are locked too) and the customer's holds and purchase-limit
+ * exposure. Exported for the bench's pgbench script, which runs it as the app does.
+ */
+export function reserveLockStatement(dataSource: () => DataSource) {
+  return new BuiltOnce(['ids', 'overdueLimit', 'ownerId'], ({ ids, overdueLimit, ownerId }) =>
+    dataSource()
+      .getRepository(StockLevel)
+      .createQueryBuilder('s')
+      .addCommonTableExpression(
+        `SELECT r.id FROM reservations r
+          WHERE r.status = 'ACTIVE' AND r.expires_at <= now()
+            AND EXISTS (SELECT 1 FROM reservation_items held
+                         WHERE held.reservation_id = r.id AND held.variant_id = ANY(:ids::int[]))
+          LIMIT :overdueLimit`,
+        'overdue',
+      )
+      .addSelect('ARRAY(SELECT o.id FROM overdue o)', 'overdue_ids')
+      .addSelect(activeHoldsSql(':ownerId'), 'active_holds')
+      .addSelect(alreadyHeldSql(':ownerId', 's'), 'already_held')
+      .addSelect('now()', 'started_at')
+      .where(
+        `s.variant_id = ANY(:ids::int[] || ARRAY(SELECT i.variant_id FROM reservation_items i
+                                                   JOIN overdue o ON o.id = i.reservation_id))`,
+        { ids, overdueLimit, ownerId },
+      )
+      .orderBy('s.variant_id', 'ASC')
+      .setLock('pessimistic_write'),
+  );
 }

@@ -21,11 +21,16 @@ export class BuiltOnce<Name extends string> {
 
   /** Runs the statement in `tx` with these values; the rows come back raw, as the builder aliased them. */
   run<Row>(tx: EntityManager, values: Record<Name, unknown>): Promise<Row[]> {
-    const { sql, order } = (this.statement ??= this.compile());
+    const { sql, order } = this.compiled();
     return tx.query(
       sql,
       order.map((name) => values[name]),
     );
+  }
+
+  /** The statement's text, and the name of the value each `$n` takes, in order. */
+  compiled(): { sql: string; order: Name[] } {
+    return (this.statement ??= this.compile());
   }
 
   private compile(): { sql: string; order: Name[] } {
