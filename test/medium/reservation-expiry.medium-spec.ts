@@ -58,6 +58,27 @@ describe('reservation expiry through Bull', () => {
     ]);
   });
 
+  it('gives reservations committed at the same time a job each, due at its own expiry', async () => {
+    const variants = await Promise.all(Array.from({ length: 6 }, () => newStockedVariant(t, { onHand: 2 })));
+
+    const reservations = await Promise.all(variants.map((variant) => reserve(t, unique('buyer'), [line(variant, 1)])));
+
+    await eventually(
+      async () => {
+        const jobs = await Promise.all(reservations.map((reservation) => queue.getJob(expireJobId(reservation.id))));
+        expect(jobs.map((job) => job?.data.reservationId)).toEqual(reservations.map((reservation) => reservation.id));
+        // Each job was added to fire at its own reservation's expiry (the TTL here is 1 s).
+        for (const job of jobs) expect(job!.opts.delay).toBeLessThanOrEqual(1000);
+      },
+      2000,
+      20,
+    );
+    await eventually(async () => {
+      const statuses = await Promise.all(reservations.map((reservation) => reservationStatusOf(t, reservation.id)));
+      expect(statuses).toEqual(reservations.map(() => 'EXPIRED'));
+    });
+  });
+
   it('enqueues the expiry job only after the reservation commits, and never for a rolled-back one', async () => {
     const variant = await newStockedVariant(t, { onHand: 5 });
     const inventory = t.get(InventoryService);
