@@ -18,7 +18,9 @@ export class ReservationsOwnerActive1796800000000 implements MigrationInterface 
         `);
   }
 
+  // A revert runs in a transaction whatever the migration says (TypeORM's undoLastMigration),
+  // and dropping an index is quick: not concurrently.
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS "public"."IDX_reservations_owner_active"`);
+    await queryRunner.query(`DROP INDEX IF EXISTS "public"."IDX_reservations_owner_active"`);
   }
 }
