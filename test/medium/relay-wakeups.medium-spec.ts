@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { OutboxModule, OutboxService } from '../../src/outbox';
 import { OUTBOX_TOPIC, RELAY_PASS_SPACING_MS } from '../../src/outbox/relay-wakeups';
 import { INVALIDATION_CHANNEL } from '../../src/shared/bus';
-import { MediumContext, startModuleContext } from '../support/medium';
+import { MediumContext, startIsolatedModuleContext } from '../support/medium';
 import { statementsSentBy } from '../support/statements';
 import { queuePrefix } from '../support/test-app';
 
@@ -21,8 +21,12 @@ describe('waking the outbox relays', () => {
   const wakesHeardAt: number[] = [];
 
   beforeAll(async () => {
-    // API only: no relay of this process consumes the events meanwhile.
-    t = await startModuleContext(OutboxModule, { APP_ROLE: 'api', QUEUE_PREFIX: queuePrefix('relay-wakeups') });
+    // A database of its own: the wakes of other test files' commits would be heard on the
+    // run's database. API only: no relay of this process consumes the events meanwhile.
+    t = await startIsolatedModuleContext('relay_wakeups', OutboxModule, {
+      APP_ROLE: 'api',
+      QUEUE_PREFIX: queuePrefix('relay-wakeups'),
+    });
     outbox = t.get(OutboxService);
     listener = new Client({ connectionString: t.get(ConfigService).get('DATABASE_URL') });
     await listener.connect();
