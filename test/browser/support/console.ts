@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { ListeningTestApp, startListeningTestApp } from '../../support/api-client';
+import { createIsolatedDatabase } from '../../support/test-database';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CONSOLE_DIR = join(ROOT, 'dist', 'console');
@@ -52,10 +53,19 @@ export interface ConsolePage {
 
 /**
  * The real app listening on loopback with the built console, and Debian's chromium driven by
- * playwright-core with a fresh profile.
+ * playwright-core with a fresh profile. The app has a database of its own (dropped on close):
+ * the console's screens list what the whole shop holds (out-of-stock variants, every rule),
+ * and browser test files run side by side would otherwise see, and lose, each other's rows.
  */
 export async function startConsoleHarness(overrides: Record<string, string> = {}): Promise<ConsoleHarness> {
-  const t = await startListeningTestApp({ CONSOLE_DIR: ensureConsoleBuilt(), ...overrides });
+  const database = await createIsolatedDatabase('console');
+  let t: ListeningTestApp;
+  try {
+    t = await startListeningTestApp({ CONSOLE_DIR: ensureConsoleBuilt(), ...database.env, ...overrides });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
   const profile = mkdtempSync(join(tmpdir(), 'commerce-chromium-'));
   let context: BrowserContext;
   try {
@@ -67,6 +77,7 @@ export async function startConsoleHarness(overrides: Record<string, string> = {}
     });
   } catch (error) {
     await t.close();
+    await database.drop();
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
@@ -100,6 +111,7 @@ export async function startConsoleHarness(overrides: Record<string, string> = {}
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
       await stopApp();
+      await database.drop();
     },
   };
 }
