@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SqlPools } from '../shared/database';
+import { pageWithTotal, SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Category } from './category.entity';
 import { Product } from './product.entity';
@@ -21,7 +21,11 @@ export class CategoryRepository {
   /** Replica-safe: a page of the tree may lag the primary by the replica's bound. */
   findPage(limit: number, offset: number): Promise<[Category[], number]> {
     return this.replica.read((db) =>
-      db.getRepository(Category).findAndCount({ order: { id: 'ASC' }, take: limit, skip: offset }),
+      pageWithTotal(
+        db.getRepository(Category).createQueryBuilder('category').orderBy('category.id', 'ASC'),
+        limit,
+        offset,
+      ),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { escapeLike, SqlPools } from '../shared/database';
+import { escapeLike, pageWithTotal, SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Product } from './product.entity';
 import { Variant } from './variant.entity';
@@ -43,7 +43,7 @@ export class ProductRepository {
           pattern: `%${escapeLike(filter.nameContains)}%`,
         });
       }
-      return builder.take(limit).skip(offset).getManyAndCount();
+      return pageWithTotal(builder, limit, offset);
     });
   }
 

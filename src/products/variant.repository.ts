@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { escapeLike, SqlPools } from '../shared/database';
+import { escapeLike, pageWithTotal, SqlPools } from '../shared/database';
 import { ReplicaReads } from '../shared/replica';
 import { Money } from '../shared/money';
 import { Variant, VariantAttributes } from './variant.entity';
@@ -61,7 +61,7 @@ export class VariantRepository {
             contains: `%${text}%`,
           });
       }
-      return builder.take(limit).skip(offset).getManyAndCount();
+      return pageWithTotal(builder, limit, offset);
     });
   }
 

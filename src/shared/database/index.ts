@@ -9,3 +9,4 @@ export * from './like-pattern';
 export * from './transaction-timeouts';
 export * from './sql-pools';
 export * from './built-once';
+export * from './page-with-total';
