@@ -19,6 +19,7 @@ import {
   answerClientError,
   BODY_LIMIT_BYTES,
   lingerOnEarlyAnswers,
+  numbersAreWholeNumbers,
   parseJsonBody,
   registerRateLimits,
   serverTimeouts,
@@ -177,5 +178,5 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
     extraModels: webhookPayloadClasses(APP_EVENTS),
   });
-  return documentWebhookEvents(documentErrorCodes(document, APP_ERRORS), APP_EVENTS);
+  return numbersAreWholeNumbers(documentWebhookEvents(documentErrorCodes(document, APP_ERRORS), APP_EVENTS));
 }

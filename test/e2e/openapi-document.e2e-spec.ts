@@ -67,6 +67,21 @@ describe('HTTP conventions', () => {
       expect([...ids].sort()).toEqual([...EXPECTED_OPERATION_IDS].sort());
     });
 
+    it('types every JSON number as an integer (money and percentages are strings), ids and pages included', () => {
+      const numberTyped: string[] = [];
+      const visit = (node: unknown, path: string): void => {
+        if (typeof node !== 'object' || node === null) return;
+        if ((node as { type?: unknown }).type === 'number') numberTyped.push(path);
+        for (const [key, value] of Object.entries(node)) visit(value, `${path}/${key}`);
+      };
+      visit(openApi, '');
+
+      expect(numberTyped).toEqual([]);
+      const schemas = openApi.components?.schemas as Record<string, { properties: Record<string, { type?: string }> }>;
+      expect(schemas.ReservationItemDto.properties.quantity.type).toBe('integer');
+      expect(schemas.ProductPageDto.properties.total.type).toBe('integer');
+    });
+
     it('has no operationId derived from a controller name', () => {
       const ids = operationsOf(openApi).map(({ operation }) => operation.operationId ?? '');
 

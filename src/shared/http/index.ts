@@ -12,3 +12,4 @@ export * from './rate-limit';
 export * from './route-limits';
 export * from './client-gone';
 export * from './if-match';
+export * from './whole-numbers';
