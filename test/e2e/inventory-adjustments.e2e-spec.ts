@@ -39,6 +39,7 @@ describe('inventory stock', () => {
       expect(response.body).toEqual({
         id: expect.any(Number),
         variantId: variant.id,
+        location: 'DEFAULT',
         reason: 'RESTOCK',
         delta: 5,
         reservedDelta: 0,

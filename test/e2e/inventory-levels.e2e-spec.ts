@@ -115,6 +115,7 @@ describe('inventory stock', () => {
         {
           id: expect.any(Number),
           variantId: variant.id,
+          location: 'DEFAULT',
           reason: 'COUNT',
           delta: 7,
           reservedDelta: 0,

@@ -97,6 +97,7 @@ describe('inventory stock', () => {
       expect(response.body.items[0]).toEqual({
         id: expect.any(Number),
         variantId: variant.id,
+        location: 'DEFAULT',
         reason: 'RESERVE',
         delta: 0,
         reservedDelta: 4,

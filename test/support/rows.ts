@@ -56,7 +56,7 @@ export type LedgerRow = components['schemas']['StockMovementDto'];
 /** The stock movements of a variant, oldest first, in the shape of the movements route's items. */
 export function ledgerRowsOf(t: Database, variantId: number): Promise<LedgerRow[]> {
   return t.dataSource.query(
-    `SELECT id::int AS "id", variant_id AS "variantId", reason, delta, reserved_delta AS "reservedDelta",
+    `SELECT id::int AS "id", variant_id AS "variantId", location_code AS "location", reason, delta, reserved_delta AS "reservedDelta",
             on_hand_after AS "onHandAfter", reserved_after AS "reservedAfter", reservation_id AS "reservationId",
             actor, note, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
        FROM stock_movements WHERE variant_id = $1 ORDER BY id`,

@@ -1173,6 +1173,11 @@ export interface components {
             id: number;
             /** @example 1 */
             variantId: number;
+            /**
+             * @description The code of the location the units moved at (DEFAULT while the shop has one location)
+             * @example DEFAULT
+             */
+            location: string;
             reason: components["schemas"]["MovementReason"];
             /**
              * @description Change of on-hand units

@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Reservation } from '../reservations/reservation.entity';
+import { DEFAULT_LOCATION_CODE, Location } from './location.entity';
 import { StockLevel } from './stock-level.entity';
 
 /** Why stock moved. Admins record the first four; the reservation lifecycle writes the rest. */
@@ -33,6 +34,14 @@ export class StockMovement {
   @ManyToOne(() => StockLevel, { nullable: false, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'variant_id', foreignKeyConstraintName: 'FK_stock_movements_stock_level' })
   stockLevel?: StockLevel;
+
+  /** Where the units moved. Every writer records its movements at DEFAULT until stock is kept per location. */
+  @Column({ name: 'location_code', type: 'varchar', length: 32, default: DEFAULT_LOCATION_CODE })
+  locationCode!: string;
+
+  @ManyToOne(() => Location, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'location_code', foreignKeyConstraintName: 'FK_stock_movements_location' })
+  location?: Location;
 
   @Column({ type: 'varchar', length: 16 })
   reason!: MovementReason;

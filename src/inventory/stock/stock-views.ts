@@ -46,6 +46,8 @@ export interface StockHold {
 export interface StockMovementView {
   id: number;
   variantId: number;
+  /** The code of the location the units moved at. */
+  location: string;
   reason: MovementReason;
   delta: number;
   reservedDelta: number;

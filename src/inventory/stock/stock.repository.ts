@@ -452,6 +452,7 @@ function ascendingUnique(variantIds: readonly number[]): number[] {
 interface MovementRow {
   id: string;
   variant_id: number;
+  location_code: string;
   reason: MovementReason;
   delta: number;
   reserved_delta: number;
@@ -467,6 +468,7 @@ function movementViewOf(row: MovementRow): StockMovementView {
   return {
     id: Number(row.id),
     variantId: row.variant_id,
+    location: row.location_code,
     reason: row.reason,
     delta: row.delta,
     reservedDelta: row.reserved_delta,

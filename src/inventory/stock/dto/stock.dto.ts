@@ -236,6 +236,12 @@ export class StockMovementDto {
   @ApiProperty({ example: 1 })
   variantId!: number;
 
+  @ApiProperty({
+    example: 'DEFAULT',
+    description: 'The code of the location the units moved at (DEFAULT while the shop has one location)',
+  })
+  location!: string;
+
   @ApiProperty({ enum: MOVEMENT_REASONS, enumName: 'MovementReason' })
   reason!: MovementReason;
 
