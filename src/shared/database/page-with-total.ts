@@ -4,18 +4,21 @@ const PAGE_TOTAL = 'page_total';
 
 /**
  * A page of `builder`'s entities (already filtered and ordered) and the total it is a page
- * of, in one statement: the total rides on the page's rows as a window count, instead of a
- * second statement that filters the same rows again. A page past the end has no row to
- * carry it, and counts in a statement of its own.
+ * of, in one statement: the total is a scalar subquery that counts the same filter once,
+ * beside the page's rows. (A window count would carry every matching row through the
+ * window before the LIMIT: over 200,000 products it took 2.5 times as long.) A page past
+ * the end has no row to carry the total, and counts in a statement of its own.
  */
 export async function pageWithTotal<T extends ObjectLiteral>(
   builder: SelectQueryBuilder<T>,
   limit: number,
   offset: number,
 ): Promise<[T[], number]> {
+  // Same alias and parameters as the page: inside the subquery the alias names its own rows.
+  const counted = builder.clone().select('COUNT(*)').orderBy();
   const { entities, raw } = await builder
     .clone()
-    .addSelect('COUNT(*) OVER ()', PAGE_TOTAL)
+    .addSelect(`(${counted.getQuery()})`, PAGE_TOTAL)
     .limit(limit)
     .offset(offset)
     .getRawAndEntities<Record<typeof PAGE_TOTAL, string>>();
