@@ -5,6 +5,7 @@ import {
   RESERVATION_INSERT_PARAMETERS,
   reservationInsertSql,
 } from '../../src/inventory/reservations/reservation.repository';
+import { OVERDUE_RELEASE_LIMIT } from '../../src/inventory/reservations/reservations.service';
 import { reserveLockStatement } from '../../src/inventory/stock/stock.repository';
 import { insertEventsSql } from '../../src/outbox/outbox.repository';
 import { eventsWithinStatement } from '../../src/outbox/outbox.service';
@@ -28,8 +29,6 @@ export interface CheckoutScripts {
 }
 
 const UNIT_PRICE_MINOR = 1000;
-/** The most overdue reservations a checkout releases before it reserves, as the app asks. */
-const OVERDUE_RELEASE_LIMIT = 50;
 
 /** Writes the scripts; the stock lock's SQL comes from TypeORM's metadata of the bench database's schema. */
 export async function checkoutScripts(databaseUrl: string): Promise<CheckoutScripts> {

@@ -68,8 +68,8 @@ function reservationTimes(startedAt: Date | null, ttlSeconds: number, maxHoldSec
   };
 }
 
-/** Overdue reservations one checkout releases at most; more are left to the sweep. */
-const OVERDUE_RELEASE_LIMIT = 50;
+/** Overdue reservations one checkout releases at most; more are left to the sweep. (The bench's pgbench script sends it too.) */
+export const OVERDUE_RELEASE_LIMIT = 50;
 const SWEEP_BATCH_SIZE = 500;
 /** Enough for the reservations of a sale falling due together. */
 const CLOSED_HERE_REMEMBERED = 20_000;
